@@ -1,0 +1,34 @@
+/** The engine's whole configuration, validated once at boot. */
+export interface HieConfig {
+  /** Which parts run in this process: intake listeners + HTTP, workers, or both. */
+  readonly role: 'all' | 'intake' | 'worker';
+  readonly dataDir: string;
+  readonly database:
+    | { readonly kind: 'sqlite'; readonly file: string }
+    | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+  readonly queue:
+    | { readonly kind: 'in-process' }
+    | { readonly kind: 'bullmq'; readonly redisUrl: string; readonly prefix: string };
+  readonly mllp: { readonly host: string; readonly port: number; readonly enabled: boolean };
+  readonly http: { readonly host: string; readonly port: number; readonly enabled: boolean };
+  readonly limits: {
+    /** Largest message accepted for conversion; larger ones are kept and answered AR. */
+    readonly maxMessageBytes: number;
+    /** Largest MLLP frame buffered at all; past it the connection is answered AR and closed. */
+    readonly maxFrameBytes: number;
+  };
+  readonly intake: {
+    /** Group commit: flush after this many messages or this many milliseconds, whichever first. */
+    readonly batchSize: number;
+    readonly batchMillis: number;
+  };
+  readonly worker: {
+    readonly concurrency: number;
+    /** Messages still `received` this long after arrival are queued again (lost job, crash). */
+    readonly recoverAfterMillis: number;
+  };
+  readonly mappingsDir: string;
+  /** Keys deterministic resource ids, so ids reveal nothing about identifiers. */
+  readonly idSecret: string;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+}

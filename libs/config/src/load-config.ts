@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { InvalidInputError } from '@hie/common';
+import type { HieConfig } from './hie-config.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the environment. The only place in the code base that reads
+ * `process.env`: everything else receives a typed `HieConfig`.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): HieConfig {
+  const dataDir = resolve(cwd, env.HIE_DATA_DIR ?? 'data');
+  const role = oneOf(env, 'HIE_ROLE', ['all', 'intake', 'worker'] as const, 'all');
+  const databaseUrl = env.DATABASE_URL;
+  const redisUrl = env.REDIS_URL;
+  return {
+    role,
+    dataDir,
+    database: databaseUrl
+      ? { kind: 'postgres', url: requireUrl('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']), schema: env.HIE_DB_SCHEMA || undefined }
+      : { kind: 'sqlite', file: resolve(dataDir, env.HIE_SQLITE_FILE ?? 'hie.sqlite') },
+    queue: redisUrl
+      ? { kind: 'bullmq', redisUrl: requireUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:']), prefix: env.HIE_QUEUE_PREFIX ?? 'hie' }
+      : { kind: 'in-process' },
+    mllp: {
+      host: env.HIE_MLLP_HOST ?? '127.0.0.1',
+      port: int(env, 'HIE_MLLP_PORT', 2575, 0, 65535),
+      enabled: role !== 'worker' && bool(env, 'HIE_MLLP_ENABLED', true),
+    },
+    http: {
+      host: env.HIE_HTTP_HOST ?? '127.0.0.1',
+      port: int(env, 'HIE_HTTP_PORT', 8080, 0, 65535),
+      enabled: role !== 'worker' && bool(env, 'HIE_HTTP_ENABLED', true),
+    },
+    limits: {
+      maxMessageBytes: int(env, 'HIE_MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
+      maxFrameBytes: int(env, 'HIE_MAX_FRAME_BYTES', 128 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    },
+    intake: {
+      batchSize: int(env, 'HIE_INTAKE_BATCH_SIZE', 500, 1, 100_000),
+      batchMillis: int(env, 'HIE_INTAKE_BATCH_MILLIS', 4, 0, 10_000),
+    },
+    worker: {
+      concurrency: int(env, 'HIE_WORKER_CONCURRENCY', 4, 1, 1024),
+      recoverAfterMillis: int(env, 'HIE_RECOVER_AFTER_MILLIS', 30_000, 100, 86_400_000),
+    },
+    mappingsDir: resolve(cwd, env.HIE_MAPPINGS_DIR ?? 'mappings'),
+    idSecret: env.HIE_ID_SECRET ?? 'hie-development-id-secret',
+    logLevel: oneOf(env, 'HIE_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+  };
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidInputError('CONFIG_INVALID', `${name} must be an integer from ${min} to ${max}`, { name });
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new InvalidInputError('CONFIG_INVALID', `${name} must be true or false`, { name });
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new InvalidInputError('CONFIG_INVALID', `${name} must be one of ${allowed.join(', ')}`, { name });
+}
+
+function requireUrl(name: string, raw: string, protocols: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidInputError('CONFIG_INVALID', `${name} is not a URL`, { name });
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new InvalidInputError('CONFIG_INVALID', `${name} must use ${protocols.join(' or ')}`, { name });
+  }
+  return raw;
+}

@@ -1,0 +1,2 @@
+// Contract in progress: see docs/ and the lib's README.
+export {};

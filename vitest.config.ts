@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const libs = ['common', 'config', 'hl7v2', 'fhir', 'mapping', 'store', 'queue', 'transport', 'pipeline'];
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: libs.map((lib) => ({
+      find: new RegExp(`^@hie/${lib}$`),
+      replacement: `${root}libs/${lib}/src/index.ts`,
+    })),
+  },
+  // Oxc emits decorator metadata, so Nest DI by type and TypeORM columns work without SWC.
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
+  test: {
+    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
