@@ -1,2 +1,9 @@
-// Contract in progress: see docs/ and the lib's README.
-export {};
+/**
+ * HL7 v2 → FHIR R4 conversion driven by the mapping files in `mappings/` (see docs/mappings.md).
+ * Pure: the caller reads the files and passes their text.
+ */
+export type { MappingFile, ConvertOptions, ConversionResult, MappingSet, MappedSource } from './mapping-set.model.js';
+export { MappingError, ConversionError, type ConversionErrorCode } from './mapping.errors.js';
+export { loadMappingSet } from './engine/mapping-set.loader.js';
+export { builtinTransforms, dtmToDate, dtmToDateTime, dtmToInstant, tmToTime } from './transforms/index.js';
+export type { TransformContext, ValueTransform, MultiTransform, TransformRegistry } from './transforms/index.js';

@@ -1,0 +1,41 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { HieError } from '@hie/common';
+import { loadConfig } from '@hie/config';
+import { registerConvertCommand } from './commands/convert.command.js';
+import { registerIngestCommand } from './commands/ingest.command.js';
+import { registerMessagesCommand } from './commands/messages.command.js';
+import { registerReprocessCommand } from './commands/reprocess.command.js';
+import { registerSendCommand } from './commands/send.command.js';
+import type { CliContext } from './support/cli-context.js';
+
+/** Runs the `hie` command; resolves to the process exit code. */
+export async function runCli(argv: readonly string[], options: { packageRoot: string }): Promise<number> {
+  const ctx: CliContext = { config: loadConfig(), packageRoot: options.packageRoot, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
+  const program = new Command('hie')
+    .description('HIE engine command line: convert, send and ingest HL7 v2; inspect and reprocess messages')
+    .exitOverride()
+    .showHelpAfterError();
+  registerConvertCommand(program, ctx);
+  registerSendCommand(program, ctx);
+  registerIngestCommand(program, ctx);
+  registerReprocessCommand(program, ctx);
+  registerMessagesCommand(program, ctx);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    // Messages of our errors carry no message content; others are I/O errors (paths, ports).
+    const code = error instanceof HieError ? ` (${error.code})` : '';
+    process.stderr.write(`hie: ${error instanceof Error ? error.message : String(error)}${code}\n`);
+    return 1;
+  }
+  return ctx.exitCode;
+}
+
+/** Run directly (`node dist/.../main.js`) as well as through bin/hie.js. */
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const packageRoot = fileURLToPath(new URL('../../../../../../', import.meta.url));
+  process.exitCode = await runCli(process.argv, { packageRoot });
+}

@@ -1,0 +1,50 @@
+import { Logger, type Provider } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { HieConfig } from '@hie/config';
+import { createR4Validator, type FhirValidator } from '@hie/fhir';
+import type { MappingSet } from '@hie/mapping';
+import { Hl7Conversion, loadMappings, ReprocessService } from '@hie/pipeline';
+import { createWorkQueue, type WorkQueue } from '@hie/queue';
+import { ConversionRepository, FhirRepository, MessageRepository, openDatabase } from '@hie/store';
+import { DATA_SOURCE, FHIR_VALIDATOR, HIE_CONFIG, MAPPING_SET, WORK_QUEUE } from './engine.tokens.js';
+
+/** What every role needs: configuration, database, repositories, queue, maps and validator. */
+export function coreProviders(config: HieConfig): Provider[] {
+  return [
+    { provide: HIE_CONFIG, useValue: config },
+    {
+      provide: DATA_SOURCE,
+      useFactory: async (c: HieConfig) => {
+        const dataSource = await openDatabase(c.database);
+        new Logger('Database').log(`opened ${c.database.kind}`);
+        return dataSource;
+      },
+      inject: [HIE_CONFIG],
+    },
+    { provide: MessageRepository, useFactory: (ds: DataSource) => new MessageRepository(ds), inject: [DATA_SOURCE] },
+    { provide: ConversionRepository, useFactory: (ds: DataSource) => new ConversionRepository(ds), inject: [DATA_SOURCE] },
+    { provide: FhirRepository, useFactory: (ds: DataSource) => new FhirRepository(ds), inject: [DATA_SOURCE] },
+    { provide: WORK_QUEUE, useFactory: (c: HieConfig): WorkQueue => createWorkQueue(c.queue), inject: [HIE_CONFIG] },
+    { provide: FHIR_VALIDATOR, useFactory: (): FhirValidator => createR4Validator() },
+    {
+      provide: MAPPING_SET,
+      useFactory: async (c: HieConfig): Promise<MappingSet> => {
+        const mappings = await loadMappings(c.mappingsDir);
+        new Logger('Mappings').log('mapping set loaded');
+        return mappings;
+      },
+      inject: [HIE_CONFIG],
+    },
+    {
+      provide: Hl7Conversion,
+      useFactory: (m: MappingSet, v: FhirValidator, c: HieConfig) =>
+        new Hl7Conversion(m, v, { idSecret: c.idSecret, maxMessageBytes: c.limits.maxMessageBytes }),
+      inject: [MAPPING_SET, FHIR_VALIDATOR, HIE_CONFIG],
+    },
+    {
+      provide: ReprocessService,
+      useFactory: (messages: MessageRepository, queue: WorkQueue) => new ReprocessService(messages, queue),
+      inject: [MessageRepository, WORK_QUEUE],
+    },
+  ];
+}

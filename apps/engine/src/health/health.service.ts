@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { WorkQueue } from '@hie/queue';
+import { MessageRepository, type MessageStatus } from '@hie/store';
+import { DATA_SOURCE, WORK_QUEUE } from '../core/engine.tokens.js';
+
+/** The engine's health as operators and orchestrators read it. */
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  database: 'ok' | 'error';
+  queue: { depth: number | null };
+  messages: Record<MessageStatus, number> | null;
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WORK_QUEUE) private readonly queue: WorkQueue,
+    @Inject(MessageRepository) private readonly messages: MessageRepository,
+  ) {}
+
+  async check(): Promise<HealthReport> {
+    const [database, depth, counts] = await Promise.all([
+      this.dataSource.query('SELECT 1').then(() => 'ok' as const, () => 'error' as const),
+      this.queue.depth().catch(() => null),
+      this.messages.countByStatus().catch(() => null),
+    ]);
+    return { status: database === 'ok' && depth !== null ? 'ok' : 'degraded', database, queue: { depth }, messages: counts };
+  }
+}

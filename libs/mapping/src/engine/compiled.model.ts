@@ -1,0 +1,58 @@
+import type { Hl7Repetition, Hl7Segment } from '@hie/hl7v2';
+import type { MappedSource } from '../mapping-set.model.js';
+import type { GroupDef, GroupInstance } from './group-instance.js';
+import type { ConversionRun } from './conversion-run.js';
+
+/** Where a compiled closure is evaluated. */
+export interface EvalCtx {
+  readonly run: ConversionRun;
+  readonly group: GroupInstance;
+  readonly segment: Hl7Segment;
+  readonly segmentIndex: number;
+  /** The current value for relative positions (datatype maps, `each`). */
+  readonly value: Hl7Repetition | undefined;
+  /** Position text of `value`, e.g. `PID-5` (for warnings). */
+  readonly base: string;
+}
+
+/** A compiled value spec: one value (scalar target) or many (array target). */
+export interface CompiledValue {
+  one(ctx: EvalCtx): unknown;
+  many(ctx: EvalCtx): unknown[];
+  /** Positions read, relative ones unresolved (joined to the caller's base). */
+  readonly sources: readonly MappedSource[];
+}
+
+export type CompiledObject = ((ctx: EvalCtx) => Record<string, unknown> | undefined) & {
+  readonly sources: readonly MappedSource[];
+};
+
+/** Computes a deterministic id, or undefined when no alternative has all its parts. */
+export type CompiledId = (ctx: EvalCtx, type: string) => string | undefined;
+
+export interface CompiledSegmentMap {
+  readonly name: string;
+  readonly segment: string;
+  readonly kind: 'resource' | 'extends' | 'patch';
+  readonly type: string;
+  /** Scope key other maps use in `ref:` (the type unless `alias:` is set). */
+  readonly alias: string;
+  readonly id: CompiledId | undefined;
+  readonly fields: CompiledObject;
+  /** Keys the resource must have to be made at all (else references to it are left out). */
+  readonly requires: readonly string[];
+}
+
+export interface RequiredRule {
+  readonly segment: string;
+  readonly field: number | undefined;
+}
+
+export interface CompiledMessageMap {
+  readonly name: string;
+  readonly events: readonly string[];
+  readonly structures: readonly string[];
+  readonly required: readonly RequiredRule[];
+  readonly groups: readonly GroupDef[];
+  readonly segments: ReadonlyMap<string, readonly CompiledSegmentMap[]>;
+}

@@ -1,0 +1,192 @@
+import type { Bundle, BundleEntry, FhirResource } from '@hie/fhir';
+import type { Hl7Message, Hl7Segment } from '@hie/hl7v2';
+import { ConversionError } from '../mapping.errors.js';
+import type { ConversionResult, ConvertOptions } from '../mapping-set.model.js';
+import { dtmToInstant } from '../transforms/index.js';
+import type { CodeTable } from './code-table.js';
+import type { CompiledMessageMap, CompiledSegmentMap, EvalCtx } from './compiled.model.js';
+import { ConversionRun, type DatatypeEvaluator } from './conversion-run.js';
+import { GroupInstance, type GroupDef } from './group-instance.js';
+import { clean } from './position.js';
+import type { Slot } from './slot.js';
+
+interface Placed {
+  readonly segment: Hl7Segment;
+  readonly segmentIndex: number;
+  readonly group: GroupInstance;
+  readonly maps: readonly CompiledSegmentMap[];
+  readonly slots: Slot[];
+}
+
+/** Puts each segment in its group instance (docs/mappings.md, Grouping). */
+export function placeSegments(message: Hl7Message, map: CompiledMessageMap): Placed[] {
+  const root = new GroupInstance(undefined, undefined);
+  const open: GroupInstance[] = []; // innermost last
+  const byName = new Map<string, GroupDef>(map.groups.map((g) => [g.name, g]));
+  const placed: Placed[] = [];
+  message.segments.forEach((segment, i) => {
+    let group: GroupInstance | undefined;
+    for (let j = open.length - 1; j >= 0; j--) {
+      if (open[j]!.accepts(segment.name)) {
+        group = open[j];
+        open.length = j + 1;
+        break;
+      }
+    }
+    if (!group) {
+      const def = map.groups.find((g) => g.leaders.has(segment.name));
+      if (def) {
+        const parentDef = def.parent ? byName.get(def.parent) : undefined;
+        let parentIdx = -1;
+        if (parentDef) for (let j = open.length - 1; j >= 0 && parentIdx < 0; j--) if (open[j]!.def === parentDef) parentIdx = j;
+        // A child group whose parent is not open (e.g. OBX before any OBR) hangs off the message.
+        open.length = parentIdx + 1;
+        group = new GroupInstance(def, parentIdx >= 0 ? open[parentIdx] : root);
+        open.push(group);
+      } else {
+        group = root;
+      }
+    }
+    group.add(segment);
+    placed.push({ segment, segmentIndex: i + 1, group, maps: map.segments.get(segment.name) ?? [], slots: [] });
+  });
+  return placed;
+}
+
+/** Checks the message map's required segments and fields. */
+function checkRequired(message: Hl7Message, map: CompiledMessageMap): void {
+  for (const rule of map.required) {
+    const idx = message.segments.findIndex((s) => s.name === rule.segment);
+    if (idx < 0) {
+      throw new ConversionError('HL7_REQUIRED_MISSING', `required segment ${rule.segment} is missing`, {
+        segment: rule.segment,
+        segmentIndex: 0,
+        field: 0,
+      });
+    }
+    if (rule.field === undefined) continue;
+    const field = message.segments[idx]!.fields[rule.field];
+    const blank = !field || field.every((rep) => rep.every((c) => c.every((s) => clean(s).trim() === '')));
+    if (blank) {
+      throw new ConversionError('HL7_REQUIRED_MISSING', `required field ${rule.segment}-${rule.field} is empty`, {
+        segment: rule.segment,
+        segmentIndex: idx + 1,
+        field: rule.field,
+      });
+    }
+  }
+}
+
+/** Converts one message with one message map into a transaction Bundle. */
+export function convertMessage(
+  message: Hl7Message,
+  map: CompiledMessageMap,
+  options: ConvertOptions,
+  tables: ReadonlyMap<string, CodeTable>,
+  datatype: DatatypeEvaluator,
+): ConversionResult {
+  if (clean(message.header.controlId).trim() === '') {
+    throw new ConversionError('HL7_REQUIRED_MISSING', 'required field MSH-10 is empty', { segment: 'MSH', segmentIndex: 1, field: 10 });
+  }
+  checkRequired(message, map);
+  const run = new ConversionRun(message, options, tables, datatype);
+  const placed = placeSegments(message, map);
+
+  // 1. Every resource-to-be gets a slot first, so references never depend on evaluation order.
+  for (const p of placed) {
+    for (const m of p.maps) {
+      if (m.kind === 'extends') continue;
+      const slot: Slot = {
+        map: m,
+        type: m.type,
+        alias: m.alias,
+        group: p.group,
+        segment: p.segment,
+        segmentIndex: p.segmentIndex,
+        id: undefined,
+        idState: 0,
+        body: undefined,
+        bodyState: 0,
+      };
+      p.group.addSlot(slot);
+      p.slots.push(slot);
+    }
+  }
+  // 2. Fields, then resources (same type and id from two segments merge into one).
+  const patches: BundleEntry[] = [];
+  for (const p of placed) {
+    let slotIdx = 0;
+    for (const m of p.maps) {
+      const ctx: EvalCtx = { run, group: p.group, segment: p.segment, segmentIndex: p.segmentIndex, value: undefined, base: p.segment.name };
+      if (m.kind === 'extends') {
+        // A segment adds to the resource of its own group made just before it (an NTE to the
+        // OBX it follows), never to one in a parent group.
+        const target = p.group.findOwnSlotBefore(m.type, p.segmentIndex);
+        if (!target || !run.slotAlive(target)) {
+          run.issues.push({
+            severity: 'warning',
+            code: 'not-supported',
+            diagnostics: `${p.segment.name} (segment ${p.segmentIndex}): no ${m.type} in its group to add to; segment not mapped`,
+            expression: [p.segment.name],
+          });
+          continue;
+        }
+        const body = m.fields(ctx);
+        if (body) run.addResource({ resourceType: target.type, id: run.slotId(target), ...body }, p.segment.name);
+        continue;
+      }
+      const slot = p.slots[slotIdx++]!;
+      if (!run.slotAlive(slot)) continue;
+      const id = run.slotId(slot);
+      const body = run.slotBody(slot);
+      if (m.kind === 'resource') run.addResource({ resourceType: slot.type, id, ...(body ?? {}) }, p.segment.name);
+      else if (body) patches.push(patchEntry(slot.type, id, body));
+    }
+  }
+  return { bundle: assemble(run, patches), issues: run.issues };
+}
+
+/** An RFC 6902 patch that sets each given element, carried in a Binary (FHIR transaction PATCH). */
+function patchEntry(type: string, id: string, set: Record<string, unknown>): BundleEntry {
+  const ops = Object.entries(set).map(([k, value]) => ({ op: 'add', path: `/${k}`, value }));
+  return {
+    fullUrl: `urn:uuid:${id}`,
+    resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: Buffer.from(JSON.stringify(ops)).toString('base64') },
+    request: { method: 'PATCH', url: `${type}/${id}` },
+  };
+}
+
+function assemble(run: ConversionRun, patches: BundleEntry[]): Bundle {
+  const entries: BundleEntry[] = [];
+  const all = [...run.resources.values()] as (FhirResource & { id: string })[];
+  // MessageHeader first, as readers of a message-derived Bundle expect.
+  all.sort((a, b) => Number(b.resourceType === 'MessageHeader') - Number(a.resourceType === 'MessageHeader'));
+  for (const r of all) entries.push({ fullUrl: `urn:uuid:${r.id}`, resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } });
+  entries.push(...patches);
+  const provenance = buildProvenance(run, all);
+  entries.push({ fullUrl: `urn:uuid:${provenance.id}`, resource: provenance, request: { method: 'PUT', url: `Provenance/${provenance.id}` } });
+  return { resourceType: 'Bundle', type: 'transaction', entry: entries };
+}
+
+/** Provenance: every resource made from this message, who sent it, and which message it was. */
+function buildProvenance(run: ConversionRun, resources: readonly (FhirResource & { id: string })[]): FhirResource & { id: string } {
+  const h = run.message.header;
+  const header = resources.find((r) => r.resourceType === 'MessageHeader');
+  const sender = header?.['sender'] as { reference?: string } | undefined;
+  const id = run.id(['Provenance', h.sendingApplication, h.sendingFacility, h.controlId]);
+  const recorded = run.options.receivedAt?.toISOString() ?? dtmToInstant(h.dateTime, run.options.timezone ?? 'Z');
+  const entityId: Record<string, unknown> = { system: 'urn:ietf:rfc:3986', value: `urn:hl7v2:msh-10:${encodeURIComponent(h.controlId)}` };
+  const entity: Record<string, unknown>[] = [{ role: 'source', what: { identifier: entityId, display: `HL7 v2 message ${h.messageCode}^${h.triggerEvent}` } }];
+  if (run.options.messageId) entity.push({ role: 'source', what: { identifier: { system: 'urn:hie:message-store', value: run.options.messageId } } });
+  const who = sender?.reference ? { reference: sender.reference } : { display: h.sendingApplication || 'unknown sender' };
+  const prov: FhirResource & { id: string } = {
+    resourceType: 'Provenance',
+    id,
+    target: resources.map((r) => ({ reference: `${r.resourceType}/${r.id}` })),
+    agent: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] }, who }],
+    entity,
+    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
+  };
+  if (recorded) prov['recorded'] = recorded;
+  return prov;
+}

@@ -1,0 +1,422 @@
+import type { Hl7Repetition } from '@hie/hl7v2';
+import { MappingError } from '../mapping.errors.js';
+import type { MappedSource } from '../mapping-set.model.js';
+import type { TransformRegistry } from '../transforms/index.js';
+import type { CodeTable } from './code-table.js';
+import type { CompiledId, CompiledObject, CompiledValue, EvalCtx } from './compiled.model.js';
+import {
+  clean,
+  firstString,
+  isEmptyValue,
+  joinPosition,
+  parsePosition,
+  selectAbsolute,
+  selectRelative,
+  type Position,
+} from './position.js';
+
+/** What the value compiler needs from the loader: names it can check and resolve. */
+export interface CompileEnv {
+  readonly file: string;
+  readonly transforms: TransformRegistry;
+  readonly tables: ReadonlyMap<string, CodeTable>;
+  /** Whether a datatype map of that name exists (its closure is looked up at run time). */
+  hasDatatype(name: string): boolean;
+  /** Static sources a datatype map reads (relative to its value). */
+  datatypeSources(name: string): readonly MappedSource[];
+}
+
+type Json = unknown;
+const SPEC_KEYS = new Set(['from', 'type', 'transform', 'code', 'as', 'each', 'object', 'requires', 'const', 'ref', 'refs', 'fn', 'args', 'default']);
+const KEY = /^([a-z][A-Za-z0-9]*)(\[\]|\[x\])?$/;
+const AS = new Set(['code', 'Coding', 'CodeableConcept']);
+const TYPE_NAME = /^[A-Z][A-Za-z]+$/;
+
+function isRecord(v: Json): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function fail(env: CompileEnv, key: string, reason: string): never {
+  throw new MappingError(env.file, key, reason);
+}
+
+export function compilePosition(env: CompileEnv, key: string, raw: Json): Position {
+  const p = typeof raw === 'string' || typeof raw === 'number' ? parsePosition(raw) : undefined;
+  if (!p) fail(env, key, `not a position (expected e.g. PID-3.1, 4.2 or .)`);
+  return p;
+}
+
+/** Values at a position in the current context: every repetition for an absolute field. */
+function select(ctx: EvalCtx, pos: Position): Hl7Repetition[] {
+  if (pos.segment === undefined) {
+    const v = selectRelative(ctx.value, pos);
+    return v === undefined ? [] : [v];
+  }
+  // Another segment is read from the current group or its parents only: an OBX never reads
+  // some other order's OBR.
+  const seg = pos.segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(pos.segment);
+  return selectAbsolute(seg, pos);
+}
+
+/** Drops empty strings, arrays and objects so no empty element is ever written. */
+function present(v: unknown): boolean {
+  if (v === undefined || v === null || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return true;
+}
+
+/** Compiles one value spec (see docs/mappings.md, Value specs). */
+export function compileValue(env: CompileEnv, key: string, spec: Json): CompiledValue {
+  if (!isRecord(spec)) fail(env, key, 'a value spec must be a mapping');
+  for (const k of Object.keys(spec)) if (!SPEC_KEYS.has(k)) fail(env, `${key}.${k}`, 'unknown key');
+  const sourceKeys = ['from', 'each', 'const', 'ref', 'refs', 'fn'].filter((k) => k in spec);
+  if (sourceKeys.length > 1) fail(env, key, `only one of ${sourceKeys.join(', ')} may be given`);
+  if (sourceKeys.length === 0 && !('object' in spec)) fail(env, key, 'needs one of from, each, object, const, ref, refs, fn');
+  const hasDefault = 'default' in spec;
+  const dflt = spec['default'];
+  const core = compileCore(env, key, spec, sourceKeys[0]);
+  if (!hasDefault) return core;
+  return {
+    sources: core.sources,
+    one: (ctx) => {
+      const v = core.one(ctx);
+      return present(v) ? v : dflt;
+    },
+    many: (ctx) => {
+      const v = core.many(ctx);
+      return v.length ? v : [dflt];
+    },
+  };
+}
+
+function compileCore(env: CompileEnv, key: string, spec: Record<string, Json>, source: string | undefined): CompiledValue {
+  const extra = (allowed: string[]): void => {
+    for (const k of ['type', 'transform', 'code', 'as', 'object', 'requires', 'args']) {
+      if (k in spec && !allowed.includes(k)) fail(env, `${key}.${k}`, `not allowed with ${source ?? 'object'}`);
+    }
+  };
+  switch (source) {
+    case 'const': {
+      extra([]);
+      const c = spec['const'];
+      if (!present(c)) fail(env, `${key}.const`, 'must not be empty');
+      return { sources: [], one: () => structuredClone(c), many: () => [structuredClone(c)] };
+    }
+    case 'ref':
+    case 'refs': {
+      extra([]);
+      const alias = spec[source];
+      if (typeof alias !== 'string' || !TYPE_NAME.test(alias)) fail(env, `${key}.${source}`, 'must name a resource type or alias');
+      return source === 'ref' ? compileRef(alias) : compileRefs(alias);
+    }
+    case 'fn':
+      extra(['args']);
+      return compileFn(env, key, spec);
+    case 'each': {
+      extra(['object', 'requires']);
+      if (!('object' in spec)) fail(env, key, 'each needs object');
+      const pos = compilePosition(env, `${key}.each`, spec['each']);
+      const obj = compileObject(env, `${key}.object`, spec['object'], requiresOf(env, key, spec));
+      return iterate(pos, obj.sources, (ctx) => obj(ctx));
+    }
+    case 'from':
+      return compileFrom(env, key, spec);
+    default: {
+      extra(['object', 'requires']);
+      const obj = compileObject(env, `${key}.object`, spec['object'], requiresOf(env, key, spec));
+      return {
+        sources: obj.sources,
+        one: (ctx) => obj(ctx),
+        many: (ctx) => {
+          const o = obj(ctx);
+          return o === undefined ? [] : [o];
+        },
+      };
+    }
+  }
+}
+
+function compileRef(alias: string): CompiledValue {
+  const one = (ctx: EvalCtx): unknown => {
+    const slot = ctx.group.findSlot(alias);
+    return slot && ctx.run.slotAlive(slot) ? { reference: `${slot.type}/${ctx.run.slotId(slot)}` } : undefined;
+  };
+  return {
+    sources: [],
+    one,
+    many: (ctx) => {
+      const r = one(ctx);
+      return r === undefined ? [] : [r];
+    },
+  };
+}
+
+function compileRefs(alias: string): CompiledValue {
+  const many = (ctx: EvalCtx): unknown[] => {
+    const seen = new Set<string>();
+    const out: unknown[] = [];
+    for (const slot of ctx.group.collectSlots(alias)) {
+      if (!ctx.run.slotAlive(slot)) continue;
+      const ref = `${slot.type}/${ctx.run.slotId(slot)}`;
+      if (!seen.has(ref)) {
+        seen.add(ref);
+        out.push({ reference: ref });
+      }
+    }
+    return out;
+  };
+  return { sources: [], one: (ctx) => many(ctx)[0], many };
+}
+
+function compileFn(env: CompileEnv, key: string, spec: Record<string, Json>): CompiledValue {
+  const name = spec['fn'];
+  if (typeof name !== 'string' || !(name in env.transforms.multi)) fail(env, `${key}.fn`, `unknown transform ${String(name)}`);
+  const fn = env.transforms.multi[name]!;
+  const rawArgs = spec['args'];
+  if (!Array.isArray(rawArgs) || rawArgs.length === 0) fail(env, `${key}.args`, 'fn needs a list of positions');
+  const args = rawArgs.map((a, i) => compilePosition(env, `${key}.args[${i}]`, a));
+  const one = (ctx: EvalCtx): unknown => {
+    // Called even when every arg is empty: some transforms give a required default (Encounter.status).
+    const values = args.map((p) => select(ctx, p));
+    const positions = args.map((p) => joinPosition(ctx.base, p));
+    return fn(values, ctx.run.transformContext(ctx, positions));
+  };
+  return {
+    sources: args.map((p) => ({ position: p.text, read: `fn:${name}`, args: args.map((a) => a.text) })),
+    one,
+    many: (ctx) => {
+      const v = one(ctx);
+      if (Array.isArray(v)) return v.filter(present);
+      return present(v) ? [v] : [];
+    },
+  };
+}
+
+/** One output per repetition (array target) or the first repetition (scalar target). */
+function iterate(pos: Position, sources: readonly MappedSource[], each: (ctx: EvalCtx) => unknown): CompiledValue {
+  const many = (ctx: EvalCtx): unknown[] => {
+    const out: unknown[] = [];
+    const base = joinPosition(ctx.base, pos);
+    for (const v of select(ctx, pos)) {
+      if (isEmptyValue(v)) continue;
+      const r = each({ ...ctx, value: v, base });
+      if (present(r)) out.push(r);
+    }
+    return out;
+  };
+  return {
+    sources: sources.map((s) => ({ ...s, position: prefix(pos, s.position), ...(s.args ? { args: s.args.map((a) => prefix(pos, a)) } : {}) })),
+    many,
+    one: (ctx) => {
+      const v = select(ctx, pos)[0];
+      if (isEmptyValue(v)) return undefined;
+      const r = each({ ...ctx, value: v, base: joinPosition(ctx.base, pos) });
+      return present(r) ? r : undefined;
+    },
+  };
+}
+
+/** A source position seen through `pos`: relative ones get its prefix. */
+function prefix(pos: Position, inner: string): string {
+  const p = parsePosition(inner);
+  if (!p || p.segment) return inner;
+  return p.self ? pos.text : `${pos.text}.${inner}`;
+}
+
+function compileFrom(env: CompileEnv, key: string, spec: Record<string, Json>): CompiledValue {
+  const pos = compilePosition(env, `${key}.from`, spec['from']);
+  const modes = ['type', 'transform', 'code'].filter((k) => k in spec);
+  if (modes.length > 1) fail(env, key, 'only one of type, transform, code');
+  if ('object' in spec || 'args' in spec) fail(env, `${key}.${'object' in spec ? 'object' : 'args'}`, 'not allowed with from');
+  if ('as' in spec && !('code' in spec)) fail(env, `${key}.as`, 'as is only for code lookups');
+  if ('type' in spec) {
+    const dt = spec['type'];
+    if (typeof dt !== 'string' || !env.hasDatatype(dt)) fail(env, `${key}.type`, `unknown datatype map ${String(dt)}`);
+    return iterate(pos, env.datatypeSources(dt), (ctx) => ctx.run.datatype(dt, ctx));
+  }
+  const asString = (ctx: EvalCtx): string => firstString(ctx.value).trim();
+  if ('transform' in spec) {
+    const name = spec['transform'];
+    if (typeof name !== 'string' || !(name in env.transforms.value)) fail(env, `${key}.transform`, `unknown transform ${String(name)}`);
+    const fn = env.transforms.value[name]!;
+    return iterate(pos, [{ position: '.', read: `transform:${name}` }], (ctx) => {
+      const s = asString(ctx);
+      return s === '' ? undefined : fn(s, ctx.run.transformContext(ctx, [ctx.base]));
+    });
+  }
+  if ('code' in spec) {
+    const table = spec['code'];
+    if (typeof table !== 'string' || !env.tables.has(table)) fail(env, `${key}.code`, `unknown code table ${String(table)}`);
+    const as = spec['as'] ?? 'code';
+    if (typeof as !== 'string' || !AS.has(as)) fail(env, `${key}.as`, 'must be code, Coding or CodeableConcept');
+    const t = env.tables.get(table)!;
+    return iterate(pos, [{ position: '.', read: `code:${table}` }], (ctx) => {
+      const s = asString(ctx);
+      if (s === '') return undefined;
+      const hit = t.lookup(s);
+      const original = t.source ? { system: t.source, code: s } : { code: s };
+      if (!hit) {
+        if (as === 'CodeableConcept') return { coding: [original] };
+        if (!t.silentWhenUnmapped) ctx.run.warn(`code not in table ${table}`, ctx.base);
+        return undefined;
+      }
+      const coding: Record<string, unknown> = t.target ? { system: t.target, code: hit.code } : { code: hit.code };
+      if (hit.display) coding['display'] = hit.display;
+      if (as === 'code') return hit.code;
+      if (as === 'Coding') return coding;
+      return { coding: sameCoding(coding, original) ? [coding] : [coding, original] };
+    });
+  }
+  return iterate(pos, [{ position: '.', read: 'string' }], (ctx) => {
+    const s = asString(ctx);
+    return s === '' ? undefined : s;
+  });
+}
+
+function sameCoding(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return a['system'] === b['system'] && a['code'] === b['code'];
+}
+
+function requiresOf(env: CompileEnv, key: string, spec: Record<string, Json>): string[] {
+  const r = spec['requires'];
+  if (r === undefined) return [];
+  const obj = spec['object'];
+  if (!Array.isArray(r) || r.length === 0) fail(env, `${key}.requires`, 'must be a list of keys of object');
+  return r.map((x, i) => {
+    const name = typeof x === 'string' ? x : '';
+    const found = isRecord(obj) && Object.keys(obj).some((k) => k.replace(/\[\]$|\[x\]$/, '') === name);
+    if (!found) fail(env, `${key}.requires[${i}]`, 'must name a key of object');
+    return name;
+  });
+}
+
+/**
+ * Compiles `{ key: spec | [spec] }` into an object builder. A nested object (the default) is
+ * dropped when only its constants are set, or when a key in `requires` is missing — so an
+ * element never appears with just its fixed parts (an extension with a url and no value).
+ */
+export function compileObject(env: CompileEnv, key: string, raw: Json, requires: readonly string[] = [], keepConstOnly = false): CompiledObject {
+  if (!isRecord(raw) || Object.keys(raw).length === 0) fail(env, key, 'must be a non-empty mapping of target keys');
+  const builders: ((ctx: EvalCtx, out: Record<string, unknown>) => void)[] = [];
+  const sources: MappedSource[] = [];
+  const constKeys = new Set<string>();
+  for (const [k, v] of Object.entries(raw)) {
+    const m = KEY.exec(k);
+    const path = `${key}.${k}`;
+    if (!m) fail(env, path, 'not a target key (name, name[] or name[x])');
+    const name = m[1]!;
+    if (isRecord(v) && 'const' in v) constKeys.add(name);
+    if (m[2] === '[]') {
+      const specs = (Array.isArray(v) ? v : [v]).map((s, i) => compileValue(env, Array.isArray(v) ? `${path}[${i}]` : path, s));
+      for (const s of specs) sources.push(...s.sources);
+      builders.push((ctx, out) => {
+        const items: unknown[] = [];
+        for (const s of specs) for (const item of s.many(ctx)) if (present(item)) items.push(item);
+        if (items.length) out[name] = items;
+      });
+    } else {
+      if (Array.isArray(v)) fail(env, path, 'a list of specs needs an array key (name[])');
+      const s = compileValue(env, path, v);
+      sources.push(...s.sources);
+      if (m[2] === '[x]') {
+        builders.push((ctx, out) => {
+          const r = s.one(ctx);
+          if (r === undefined) return;
+          // A choice-type transform returns { valueQuantity: ... }: one key of this element's name.
+          if (!isRecord(r)) throw new TypeError(`${path}: choice transform must return an object`);
+          for (const [ck, cv] of Object.entries(r)) if (ck.startsWith(name) && present(cv)) out[ck] = cv;
+        });
+      } else {
+        builders.push((ctx, out) => {
+          const r = s.one(ctx);
+          if (present(r)) out[name] = r;
+        });
+      }
+    }
+  }
+  const build = (ctx: EvalCtx): Record<string, unknown> | undefined => {
+    const out: Record<string, unknown> = {};
+    for (const b of builders) b(ctx, out);
+    for (const r of requires) if (!(r in out)) return undefined;
+    const keys = Object.keys(out);
+    if (keys.length === 0) return undefined;
+    if (!keepConstOnly && constKeys.size && keys.every((k) => constKeys.has(k))) return undefined;
+    return out;
+  };
+  return Object.assign(build, { sources });
+}
+
+type IdPart = { pos: Position } | { ref: string } | { first: IdPart[] } | { all: Position[] };
+
+function compileIdPart(env: CompileEnv, key: string, raw: Json): IdPart {
+  if (Array.isArray(raw)) return { first: raw.map((r, i) => compileIdPart(env, `${key}[${i}]`, r)) };
+  if (isRecord(raw)) {
+    const keys = Object.keys(raw);
+    const all = raw['all'];
+    if (keys.length === 1 && Array.isArray(all) && all.length > 0) {
+      return { all: all.map((p, i) => compilePosition(env, `${key}.all[${i}]`, p)) };
+    }
+    if (keys.length !== 1 || keys[0] !== 'ref' || typeof raw['ref'] !== 'string') {
+      fail(env, key, 'an id part is a position, { ref: Type }, { all: [positions] } or a list (first non-empty)');
+    }
+    return { ref: raw['ref'] };
+  }
+  return { pos: compilePosition(env, key, raw) };
+}
+
+function evalIdPart(ctx: EvalCtx, part: IdPart): string {
+  if ('pos' in part) return firstString(select(ctx, part.pos)[0]).trim();
+  if ('ref' in part) {
+    const slot = ctx.group.findSlot(part.ref);
+    return slot ? ctx.run.slotId(slot) : '';
+  }
+  if ('all' in part) {
+    // Every value, empty ones included, so positions stay apart: non-empty if any is.
+    const vals = part.all.map((p) => firstString(select(ctx, p)[0]).trim());
+    return vals.some((v) => v !== '') ? vals.join('|') : '';
+  }
+  for (const p of part.first) {
+    const s = evalIdPart(ctx, p);
+    if (s) return s;
+  }
+  return '';
+}
+
+/** Compiles `id:` alternatives; the first whose parts are all non-empty gives the id. */
+export function compileId(env: CompileEnv, key: string, raw: Json): CompiledId {
+  if (!Array.isArray(raw) || raw.length === 0) fail(env, key, 'must be a list of alternatives ({ of?, parts })');
+  const alts = raw.map((alt, i) => {
+    const k = `${key}[${i}]`;
+    if (!isRecord(alt)) fail(env, k, 'an alternative is { of?, parts }');
+    for (const ak of Object.keys(alt)) if (ak !== 'of' && ak !== 'parts') fail(env, `${k}.${ak}`, 'unknown key');
+    const of = alt['of'] === undefined ? undefined : compilePosition(env, `${k}.of`, alt['of']);
+    const rawParts = alt['parts'];
+    if (!Array.isArray(rawParts) || rawParts.length === 0) fail(env, `${k}.parts`, 'must be a non-empty list');
+    return { of, parts: rawParts.map((p, j) => compileIdPart(env, `${k}.parts[${j}]`, p)) };
+  });
+  return (ctx, type) => {
+    for (const alt of alts) {
+      let c = ctx;
+      if (alt.of) {
+        const v = select(ctx, alt.of)[0];
+        if (isEmptyValue(v)) continue;
+        c = { ...ctx, value: v, base: joinPosition(ctx.base, alt.of) };
+      }
+      const parts = [type];
+      let ok = true;
+      for (const p of alt.parts) {
+        const s = evalIdPart(c, p);
+        if (!s) {
+          ok = false;
+          break;
+        }
+        parts.push(s);
+      }
+      if (ok) return ctx.run.id(parts);
+    }
+    return undefined;
+  };
+}
+
+export { clean, isRecord };

@@ -1,0 +1,56 @@
+import type { Hl7Conversion } from './hl7-conversion.js';
+import {
+  silentLogger,
+  type ConversionOutcomeRecord,
+  type ConversionStorePort,
+  type MessageStorePort,
+  type PipelineLogger,
+} from './pipeline.ports.js';
+
+/** Counts of one handled job, for logs and tests. */
+export interface WorkerJobResult {
+  readonly converted: number;
+  readonly failed: number;
+  /** Not 'received' any more (already converted by an earlier delivery, or unknown ids). */
+  readonly skipped: number;
+}
+
+/**
+ * Converts one job's messages and commits all outcomes in ONE transaction. A message that
+ * cannot be converted becomes `failed` with its outcome (not retried: it needs a mapping fix
+ * and `$reprocess`). Only infrastructure errors (database) reject, so the queue retries; the
+ * store's commit guard makes a redelivered job a no-op for messages already done.
+ */
+export class ConversionWorker {
+  constructor(
+    private readonly messages: Pick<MessageStorePort, 'getMany'>,
+    private readonly conversions: ConversionStorePort,
+    private readonly conversion: Pick<Hl7Conversion, 'convert'>,
+    private readonly logger: PipelineLogger = silentLogger,
+  ) {}
+
+  async handle(ids: readonly string[]): Promise<WorkerJobResult> {
+    const stored = await this.messages.getMany(ids);
+    const outcomes: ConversionOutcomeRecord[] = [];
+    for (const message of stored) {
+      if (message.status !== 'received') continue;
+      const attempt = this.conversion.convert(message.raw, { messageId: message.id, receivedAt: message.receivedAt });
+      outcomes.push(
+        attempt.ok
+          ? { messageId: message.id, kind: 'converted', bundle: attempt.bundle }
+          : { messageId: message.id, kind: 'failed', outcome: attempt.outcome },
+      );
+    }
+    const applied = outcomes.length > 0 ? await this.conversions.commit(outcomes) : new Map<string, 'applied' | 'skipped'>();
+    let converted = 0;
+    let failed = 0;
+    for (const o of outcomes) {
+      if (applied.get(o.messageId) !== 'applied') continue;
+      if (o.kind === 'converted') converted++;
+      else failed++;
+    }
+    const result = { converted, failed, skipped: ids.length - converted - failed };
+    if (failed > 0) this.logger.warn(`job of ${ids.length}: ${converted} converted, ${failed} failed, ${result.skipped} skipped`);
+    return result;
+  }
+}

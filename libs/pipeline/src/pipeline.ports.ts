@@ -1,0 +1,70 @@
+import type { Bundle, OperationOutcome } from '@hie/fhir';
+
+/**
+ * The narrow slices of the store and queue the use cases need. They mirror the
+ * `@hie/store` / `@hie/queue` contracts structurally, so the real repositories plug in
+ * as they are and tests can pass small in-memory fakes.
+ */
+
+/** How a message reached the engine. */
+export type IntakeChannel = 'mllp' | 'http' | 'cli';
+
+/** Lifecycle of a message in the message store. */
+export type PipelineMessageStatus = 'received' | 'converted' | 'failed';
+
+/** A message as intake writes it (same shape as the store's `NewMessage`). */
+export interface IntakeRecord {
+  id: string;
+  receivedAt: Date;
+  channel: IntakeChannel;
+  format: 'hl7v2';
+  raw: Buffer;
+  sizeBytes: number;
+  controlId?: string;
+  messageType?: string;
+  sendingFacility?: string;
+  status: 'received' | 'failed';
+  outcome?: OperationOutcome;
+}
+
+/** A stored message as the worker reads it (the fields it needs). */
+export interface StoredRecord {
+  id: string;
+  receivedAt: Date;
+  raw: Buffer;
+  status: PipelineMessageStatus;
+}
+
+/** Message-store operations used by intake, worker, sweeper and reprocess. */
+export interface MessageStorePort {
+  insertMany(messages: readonly IntakeRecord[]): Promise<void>;
+  getMany(ids: readonly string[]): Promise<StoredRecord[]>;
+  findReceivedBefore(cutoff: Date, limit: number): Promise<string[]>;
+  markForReprocess(ids: readonly string[]): Promise<number>;
+  list(filter: { status?: PipelineMessageStatus; limit?: number; before?: string }): Promise<{ id: string }[]>;
+}
+
+/** What the worker hands to the store for one message. */
+export type ConversionOutcomeRecord =
+  | { messageId: string; kind: 'converted'; bundle: Bundle }
+  | { messageId: string; kind: 'failed'; outcome: OperationOutcome };
+
+/** Applies a batch of conversion outcomes in one transaction, exactly once per message. */
+export interface ConversionStorePort {
+  commit(outcomes: readonly ConversionOutcomeRecord[]): Promise<Map<string, 'applied' | 'skipped'>>;
+}
+
+/** The work queue as the pipeline uses it. */
+export interface JobQueuePort {
+  enqueue(messageIds: readonly string[]): Promise<void>;
+}
+
+/** A PHI-free logger (Nest's Logger fits). */
+export interface PipelineLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** A logger that drops everything, for tests and the CLI. */
+export const silentLogger: PipelineLogger = { log() {}, warn() {}, error() {} };

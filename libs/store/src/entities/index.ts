@@ -1,0 +1,16 @@
+import { FhirResourceHistoryEntity } from './fhir-resource-history.entity.js';
+import { FhirResourceEntity } from './fhir-resource.entity.js';
+import { FhirSearchReferenceEntity } from './fhir-search-reference.entity.js';
+import { FhirSearchTokenEntity } from './fhir-search-token.entity.js';
+import { MessageEntity } from './message.entity.js';
+
+export { FhirResourceHistoryEntity, FhirResourceEntity, FhirSearchReferenceEntity, FhirSearchTokenEntity, MessageEntity };
+
+/** Passed to TypeORM as classes (globs break under vitest and in the per-app dist copies). */
+export const STORE_ENTITIES = [
+  MessageEntity,
+  FhirResourceEntity,
+  FhirResourceHistoryEntity,
+  FhirSearchTokenEntity,
+  FhirSearchReferenceEntity,
+];

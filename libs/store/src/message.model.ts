@@ -1,0 +1,48 @@
+import type { OperationOutcome } from '@hie/fhir';
+
+/** Where a message is in its life: stored on arrival, then converted or failed. */
+export type MessageStatus = 'received' | 'converted' | 'failed';
+
+/** The message statuses, in a fixed order (for counts and validation). */
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['received', 'converted', 'failed'];
+
+/** A raw message as intake stores it, before any conversion. */
+export interface NewMessage {
+  /** uuid (v7 from `@hie/common`, so ids sort by arrival). */
+  id: string;
+  receivedAt: Date;
+  channel: 'mllp' | 'http' | 'cli';
+  format: 'hl7v2';
+  raw: Buffer;
+  sizeBytes: number;
+  controlId?: string;
+  /** e.g. `ADT^A01`. */
+  messageType?: string;
+  sendingFacility?: string;
+  /** `failed` when intake already refused it (answered AE/AR); it is still kept. */
+  status: 'received' | 'failed';
+  outcome?: OperationOutcome;
+}
+
+/** A message as the store holds it. */
+export interface StoredMessage extends Omit<NewMessage, 'status'> {
+  status: MessageStatus;
+  updatedAt: Date;
+  /** Conversion attempts that reached the store (kept across `$reprocess`). */
+  attempts: number;
+  /** Bundle entries applied by the last successful conversion. */
+  resourceCount: number;
+  processedAt?: Date;
+}
+
+/** A message without its raw bytes, for listings. */
+export type MessageSummary = Omit<StoredMessage, 'raw'>;
+
+/** Filter for {@link MessageRepository.list}. */
+export interface MessageListFilter {
+  status?: MessageStatus;
+  /** Default 100, at most 1000. */
+  limit?: number;
+  /** Id cursor: only messages that arrived before this one (newest first). */
+  before?: string;
+}

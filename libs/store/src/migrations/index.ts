@@ -1,0 +1,7 @@
+import { InitialSchemaPostgres1764000000000 } from './postgres/initial-schema.postgres.migration.js';
+import { InitialSchemaSqlite1764000000000 } from './sqlite/initial-schema.sqlite.migration.js';
+
+/** PostgreSQL migrations, oldest first (classes, not globs). */
+export const POSTGRES_MIGRATIONS = [InitialSchemaPostgres1764000000000];
+/** SQLite migrations, oldest first: a separate set, since the DDL differs. */
+export const SQLITE_MIGRATIONS = [InitialSchemaSqlite1764000000000];
