@@ -1,7 +1,7 @@
 import { DEFAULT_DELIMITERS } from './hl7-delimiters.js';
 import type { Hl7Delimiters, Hl7Field, Hl7Header, Hl7Segment } from './hl7-message.model.js';
 import { serializeSegment } from './hl7.serializer.js';
-import { isEncodableCharset } from './hl7-text.encoder.js';
+import { isEncodableCharset } from './hl7-text.codec.js';
 
 /** One problem reported in an ACK's ERR segment. Positions are 1-based. */
 export interface AckError {

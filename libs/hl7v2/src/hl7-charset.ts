@@ -82,7 +82,7 @@ function isSevenBit(bytes: Uint8Array): boolean {
   return isAscii(bytes);
 }
 
-const lenientDecoders = new Map<string, TextDecoder>();
+const lenientDecoders = new Map<string, { decode(bytes: Uint8Array): string }>();
 
 /**
  * Decodes the bytes of a `\Xhh..\` escape in the message's character set. Never fails:

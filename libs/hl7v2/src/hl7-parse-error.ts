@@ -10,8 +10,11 @@ export type Hl7ParseErrorCode =
   | 'HL7_TOO_LARGE'
   | 'HL7_NOT_TEXT';
 
-/** Where the parser gave up. PHI-free: positions only, never content. */
-export interface Hl7ParseErrorDetails {
+/**
+ * Where the parser gave up. PHI-free: positions only, never content.
+ * A type alias rather than an interface, so it fits HieError's record of details.
+ */
+export type Hl7ParseErrorDetails = {
   /** Segment id (e.g. `PID`) when it is a well-formed name; never other message text. */
   readonly segment?: string;
   /** 1-based position of the segment in the message. */
@@ -21,7 +24,7 @@ export interface Hl7ParseErrorDetails {
   /** Limit or size facts (bytes), for HL7_TOO_LARGE. */
   readonly maxBytes?: number;
   readonly totalBytes?: number;
-}
+};
 
 /**
  * The only error {@link parseHl7} throws. `code` says why; `details` says where.

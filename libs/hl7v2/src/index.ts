@@ -18,5 +18,5 @@ export { getValue, findSegments } from './hl7-access.js';
 export { readHeaderLeniently, type LenientHeader } from './hl7-header.lenient-reader.js';
 export { buildAck, type AckError, type AckRequest, type AckOptions } from './ack.builder.js';
 export { MllpDecoder, encodeMllp, OVERSIZE_HEAD_BYTES, type MllpEvent, type MllpDecoderOptions } from './mllp.decoder.js';
-export { encodeHl7Text } from './hl7-text.encoder.js';
+export { encodeHl7Text, decodeHl7Text } from './hl7-text.codec.js';
 export { DEFAULT_DELIMITERS } from './hl7-delimiters.js';

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '@hie/common';
 import type { FhirResource } from '@hie/fhir';
+import { clampInt } from './sql/batching.js';
 import { SqlRunner } from './sql/sql-runner.js';
 
 /** Criteria of {@link FhirRepository.search}. */
@@ -79,8 +80,8 @@ export class FhirRepository {
       );
       params.push(match[1]);
     }
-    const count = Math.min(Math.max(Math.trunc(criteria.count ?? 50), 0), 1000);
-    const offset = Math.max(Math.trunc(criteria.offset ?? 0), 0);
+    const count = clampInt(criteria.count, 50, 0, 1000);
+    const offset = clampInt(criteria.offset, 0, 0, Number.MAX_SAFE_INTEGER);
     const filter = where.join(' AND ');
     const [totals, rows] = await Promise.all([
       this.sql.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM fhir_resource r WHERE ${filter}`, params),

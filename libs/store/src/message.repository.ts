@@ -6,7 +6,7 @@ import { SUMMARY_COLUMNS, toStoredMessage, toSummary } from './message-row.mappe
 import type { MessageRow } from './message-row.mapper.js';
 import { SqlRunner } from './sql/sql-runner.js';
 import type { PgClient } from './sql/sql-runner.js';
-import { chunk, isUuid } from './sql/batching.js';
+import { chunk, clampInt, isUuid } from './sql/batching.js';
 
 const INSERT_COLUMNS =
   'id, received_at, channel, format, raw, size_bytes, control_id, message_type, sending_facility, status, outcome, attempts, resource_count, updated_at';
@@ -92,7 +92,7 @@ export class MessageRepository {
 
   /** Newest first; `before` is the id of the last message of the previous page. */
   async list(filter: MessageListFilter): Promise<MessageSummary[]> {
-    const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000);
+    const limit = clampInt(filter.limit, 100, 1, 1000);
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status !== undefined) {
@@ -116,7 +116,7 @@ export class MessageRepository {
 
   async findReceivedBefore(cutoff: Date, limit: number): Promise<string[]> {
     const rows = await this.sql.all<{ id: string }>(
-      `SELECT id FROM message WHERE status = 'received' AND received_at < ? ORDER BY received_at LIMIT ${Math.max(1, Math.trunc(limit))}`,
+      `SELECT id FROM message WHERE status = 'received' AND received_at < ? ORDER BY received_at LIMIT ${clampInt(limit, 100, 1, 100_000)}`,
       [this.sql.date(cutoff)],
     );
     return rows.map((r) => r.id);

@@ -16,6 +16,8 @@ export class ConversionRun {
   readonly issues: OperationOutcomeIssue[] = [];
   /** Every resource by `Type/id`, in the order first made (the Bundle's order). */
   readonly resources = new Map<string, FhirResource>();
+  /** Keys of resources made by datatype maps (Practitioner from an XCN...): kept only when referenced. */
+  readonly derived = new Set<string>();
 
   constructor(
     readonly message: Hl7Message,
@@ -81,6 +83,8 @@ export class ConversionRun {
   addResource(resource: FhirResource & { id: string }, segment?: string): void {
     const key = `${resource.resourceType}/${resource.id}`;
     const existing = this.resources.get(key);
+    if (segment === undefined && !existing) this.derived.add(key);
+    else if (segment !== undefined) this.derived.delete(key);
     if (!existing) {
       this.resources.set(key, resource);
       return;

@@ -116,6 +116,8 @@ export function convertMessage(
   const patches: BundleEntry[] = [];
   for (const p of placed) {
     let slotIdx = 0;
+    let applied = p.maps.some((m) => m.kind !== 'extends');
+    const unapplied: string[] = [];
     for (const m of p.maps) {
       const ctx: EvalCtx = { run, group: p.group, segment: p.segment, segmentIndex: p.segmentIndex, value: undefined, base: p.segment.name };
       if (m.kind === 'extends') {
@@ -123,14 +125,10 @@ export function convertMessage(
         // OBX it follows), never to one in a parent group.
         const target = p.group.findOwnSlotBefore(m.type, p.segmentIndex);
         if (!target || !run.slotAlive(target)) {
-          run.issues.push({
-            severity: 'warning',
-            code: 'not-supported',
-            diagnostics: `${p.segment.name} (segment ${p.segmentIndex}): no ${m.type} in its group to add to; segment not mapped`,
-            expression: [p.segment.name],
-          });
+          unapplied.push(m.type);
           continue;
         }
+        applied = true;
         const body = m.fields(ctx);
         if (body) run.addResource({ resourceType: target.type, id: run.slotId(target), ...body }, p.segment.name);
         continue;
@@ -141,6 +139,14 @@ export function convertMessage(
       const body = run.slotBody(slot);
       if (m.kind === 'resource') run.addResource({ resourceType: slot.type, id, ...(body ?? {}) }, p.segment.name);
       else if (body) patches.push(patchEntry(slot.type, id, body));
+    }
+    if (!applied && unapplied.length) {
+      run.issues.push({
+        severity: 'warning',
+        code: 'not-supported',
+        diagnostics: `${p.segment.name} (segment ${p.segmentIndex}): no ${unapplied.join(' or ')} in its group to add to; segment not mapped`,
+        expression: [p.segment.name],
+      });
     }
   }
   return { bundle: assemble(run, patches), issues: run.issues };
@@ -156,9 +162,38 @@ function patchEntry(type: string, id: string, set: Record<string, unknown>): Bun
   };
 }
 
+/**
+ * Resources a datatype map made inside an element that was then left out (a receiver of a
+ * destination without endpoint) are referenced by nothing: drop them, keep the rest in order.
+ */
+function reachable(run: ConversionRun): (FhirResource & { id: string })[] {
+  const keep = new Set<string>([...run.resources.keys()].filter((k) => !run.derived.has(k)));
+  const queue = [...keep];
+  while (queue.length) {
+    const r = run.resources.get(queue.pop()!);
+    collectReferences(r, (ref) => {
+      if (run.resources.has(ref) && !keep.has(ref)) {
+        keep.add(ref);
+        queue.push(ref);
+      }
+    });
+  }
+  return [...run.resources.entries()].filter(([k]) => keep.has(k)).map(([, r]) => r as FhirResource & { id: string });
+}
+
+function collectReferences(v: unknown, found: (ref: string) => void): void {
+  if (Array.isArray(v)) for (const x of v) collectReferences(x, found);
+  else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'reference' && typeof x === 'string') found(x);
+      else collectReferences(x, found);
+    }
+  }
+}
+
 function assemble(run: ConversionRun, patches: BundleEntry[]): Bundle {
   const entries: BundleEntry[] = [];
-  const all = [...run.resources.values()] as (FhirResource & { id: string })[];
+  const all = reachable(run);
   // MessageHeader first, as readers of a message-derived Bundle expect.
   all.sort((a, b) => Number(b.resourceType === 'MessageHeader') - Number(a.resourceType === 'MessageHeader'));
   for (const r of all) entries.push({ fullUrl: `urn:uuid:${r.id}`, resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } });

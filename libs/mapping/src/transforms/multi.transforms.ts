@@ -27,12 +27,14 @@ const joinSpace: MultiTransform = (args) => {
 
 /**
  * MessageHeader endpoints must be URLs: an HD with an OID becomes `urn:oid:...`, otherwise the
- * application's namespace id is carried in a `urn:hie:application:` name (percent-encoded).
+ * application's (else the facility's) namespace id is carried in a `urn:hie:application:` name
+ * (percent-encoded). Args: [HD-1, HD-2, HD-3, facility HD-1].
  */
-const applicationEndpoint: MultiTransform = ([ns, id, type]) => {
+const applicationEndpoint: MultiTransform = ([ns, id, type, facility]) => {
   const sys = systemOf(id, type);
   if (sys !== undefined) return sys;
-  const n = first(ns).trim();
+  // No application named: the facility (MSH-4 / MSH-6) still says where the message goes.
+  const n = first(ns).trim() || first(facility).trim();
   return n === '' ? undefined : `urn:hie:application:${encodeURIComponent(n)}`;
 };
 

@@ -23,3 +23,8 @@ export function chunk<T>(items: readonly T[], maxItems: number, weight?: (item: 
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
+
+/** An integer within [min, max]; `fallback` for anything not a finite number. */
+export function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  return value === undefined || !Number.isFinite(value) ? fallback : Math.min(Math.max(Math.trunc(value), min), max);
+}

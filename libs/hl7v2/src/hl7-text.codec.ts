@@ -1,4 +1,4 @@
-import { lookupCharset } from './hl7-charset.js';
+import { decodeBytes, latin1, lookupCharset } from './hl7-charset.js';
 import { readHeaderLeniently } from './hl7-header.lenient-reader.js';
 
 /**
@@ -12,6 +12,17 @@ export function encodeHl7Text(text: string): Buffer {
     return Buffer.from(text.replace(/[^\x00-\xff]/g, '?'), 'latin1');
   }
   return Buffer.from(text, 'utf8');
+}
+
+/**
+ * Decodes ER7 bytes (typically an ACK received) as text, per its MSH-18 when supported,
+ * else leniently (UTF-8 when valid, Latin-1 otherwise). Never throws; for full validation
+ * use `parseHl7`, which refuses what this tolerates.
+ */
+export function decodeHl7Text(bytes: Uint8Array): string {
+  const declared = readHeaderLeniently(bytes).header.characterSet ?? '';
+  const charset = lookupCharset(declared) ?? 'ascii';
+  return decodeBytes(bytes, charset) ?? decodeBytes(bytes, 'ascii') ?? latin1(bytes);
 }
 
 /** Character sets an ACK can echo in MSH-18, because {@link encodeHl7Text} can write them. */

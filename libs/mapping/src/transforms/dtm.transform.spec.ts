@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { dtmToDate, dtmToDateTime, dtmToInstant, parseDtm, tmToTime } from './dtm.transform.js';
+
+describe('v2 DTM → FHIR', () => {
+  it('keeps the precision that was sent', () => {
+    expect(dtmToDateTime('2012')).toBe('2012');
+    expect(dtmToDateTime('201207')).toBe('2012-07');
+    expect(dtmToDateTime('20120701')).toBe('2012-07-01');
+    expect(dtmToDateTime('201207010822+0700')).toBe('2012-07-01T08:22:00+07:00');
+    expect(dtmToDateTime('20120701082233.1234-0500')).toBe('2012-07-01T08:22:33.1234-05:00');
+    expect(dtmToDateTime('20120701082233+0000')).toBe('2012-07-01T08:22:33Z');
+  });
+
+  it('reduces a time without zone to the date, unless a default zone is configured', () => {
+    expect(dtmToDateTime('198808181126')).toBe('1988-08-18');
+    expect(dtmToDateTime('198808181126', '+02:00')).toBe('1988-08-18T11:26:00+02:00');
+    expect(dtmToDateTime('1988081811', 'Z')).toBe('1988-08-18T11:00:00Z');
+  });
+
+  it('refuses what is not a calendar date/time', () => {
+    for (const bad of ['', 'abc', '2012-07-01', '20121301', '20120230', '201207012500', '2012070108+9900', '20120701 0822', '201']) {
+      expect(dtmToDateTime(bad)).toBeUndefined();
+    }
+    expect(dtmToDate('20240229')).toBe('2024-02-29');
+    expect(dtmToDate('20230229')).toBeUndefined();
+  });
+
+  it('date drops the time part', () => {
+    expect(dtmToDate('19241010093000+0100')).toBe('1924-10-10');
+  });
+
+  it('instant needs a day and a zone', () => {
+    expect(dtmToInstant('20141006092900+0700')).toBe('2014-10-06T09:29:00+07:00');
+    expect(dtmToInstant('20141006')).toBeUndefined();
+    expect(dtmToInstant('20141006', 'Z')).toBe('2014-10-06T00:00:00Z');
+    expect(dtmToInstant('2014', 'Z')).toBeUndefined();
+  });
+
+  it('parses zone parts', () => {
+    expect(parseDtm('2012070108-0330')?.zone).toBe('-03:30');
+    expect(parseDtm('2012070108+1500')).toBeUndefined();
+  });
+
+  it('TM → FHIR time', () => {
+    expect(tmToTime('1130')).toBe('11:30:00');
+    expect(tmToTime('11:30:05')).toBe('11:30:05');
+    expect(tmToTime('2561')).toBeUndefined();
+  });
+});
