@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { benchConversion } from './conversion.bench.js';
 import { benchEndToEnd } from './e2e.bench.js';
@@ -50,6 +50,8 @@ const rows = [];
 /** @type {string[]} */
 const notes = [];
 const startedAt = new Date();
+// Other work on the machine skews every figure: record the load before and after.
+const loadAtStart = loadavg()[0] ?? 0;
 
 if (settings.only !== 'e2e') {
   log(`conversion, one thread: ${settings.conversionRuns} runs x ${settings.conversionSeconds}s per message type`);
@@ -130,6 +132,7 @@ function writeReport() {
     `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}`,
     `- Node ${process.version}; PostgreSQL and Redis on the same machine (127.0.0.1); the load generator runs on the same cores as the engine.`,
     `- Settings: ${JSON.stringify(settings)}`,
+    `- Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${(loadavg()[0] ?? 0).toFixed(2)}${Math.max(loadAtStart, loadavg()[0] ?? 0) > cpu.length * 0.5 ? ` — **the machine was busy with other work during this run (load above half the ${cpu.length} cores): figures are lower than on an idle machine**` : ''}`,
     '',
     '| benchmark | figure | median | min | max | runs | target | result |',
     '|---|---|---:|---:|---:|---:|---|---|',

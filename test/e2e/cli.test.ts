@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineApi, isObject } from '../support/engine-api.js';
-import { EngineProcess } from '../support/engine-process.js';
+import { distRoot, EngineProcess } from '../support/engine-process.js';
 import { firstComponent, hl7FixturesDir, readHl7Fixture, repoRoot, setField, uniqueVariant } from '../support/hl7-text.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { createRedisPrefix } from '../support/redis.js';
 import { waitFor } from '../support/wait-for.js';
 
 const run = Math.random().toString(36).slice(2, 8).toUpperCase();
-const hieBin = join(repoRoot, 'bin', 'hie.js');
+const hieBin = join(distRoot, 'bin', 'hie.js');
 
 interface CliResult {
   code: number;
@@ -87,9 +87,10 @@ describe('the hie command', () => {
     );
     const result = await hie(['send', a, b, '--host', engine.mllpHost, '--port', String(engine.mllpPort)]);
     expect(result.code).toBe(0);
-    const msa = result.stdout.split(/\r\n|\n|\r/).filter((l) => l.startsWith('MSA'));
+    // One line per ACK holding its MSA segment (the CLI may prefix it with the file name).
+    const msa = result.stdout.split(/\r\n|\n|\r/).filter((l) => l.includes('MSA|'));
     expect(msa).toHaveLength(3);
-    for (const [i, line] of msa.entries()) expect(line).toMatch(new RegExp(`^MSA\\|AA\\|${run}S${i + 1}(\\||$)`));
+    for (const [i, line] of msa.entries()) expect(line).toMatch(new RegExp(`MSA\\|AA\\|${run}S${i + 1}(\\||$)`));
     const mrn = firstComponent(readFileSync(a, 'utf8'), 'PID', 3)!;
     await waitFor('the sent Patient', async () => ((await api.search('Patient', { identifier: mrn })).length === 1 ? true : undefined));
   });

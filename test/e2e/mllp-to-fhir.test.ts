@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineApi, isObject, versionIdOf, type JsonObject } from '../support/engine-api.js';
+import { EngineApi, isObject, versionIdOf, versionsOf, type JsonObject } from '../support/engine-api.js';
 import { EngineProcess } from '../support/engine-process.js';
 import {
   firstComponent,
@@ -141,15 +141,34 @@ describe('HL7 v2 over MLLP to FHIR on PostgreSQL + BullMQ', () => {
     for (const r of resultRefs) expect(observationRefs).toContain(r);
   });
 
-  it('a resent message updates the same resources (same id, versionId 2) instead of duplicating', async () => {
+  it('a resent message updates the same resources instead of duplicating them', async () => {
     const message = uniqueVariant(readHl7Fixture('ADT-A04-01.hl7'), `${run}DUP`);
     const mrn = firstComponent(message, 'PID', 3)!;
     expect(readAck(await sendOne(message)).code).toBe('AA');
     const first = await patientBy(mrn);
     expect(versionIdOf(first)).toBe('1');
+
+    // The very same bytes again: a second message in the store, converted, same resource ids.
+    // The store treats an update whose content equals the current version as a no-op (as HAPI
+    // FHIR does), so the Patient keeps version 1 and gains no history entry.
     expect(readAck(await sendOne(message)).code).toBe('AA');
+    const copies = await waitFor('both copies converted', async () => {
+      const mine = (await api.listMessages('converted')).filter((m) => m.controlId === `${run}DUP`);
+      return mine.length === 2 ? mine : undefined;
+    });
+    const [secondCopy] = copies; // newest first
+    const written = versionsOf((await api.get(`/messages/${String(secondCopy!.id)}`)).body);
+    expect(written.filter((v) => v.type === 'Patient' && v.id === first.id)).toEqual([]);
+    const same = await patientBy(mrn);
+    expect(same.id).toBe(first.id);
+    expect(versionIdOf(same)).toBe('1');
+
+    // Resent with a correction (PID-8): same id, version 2, two history entries.
+    const corrected = setField(message, 'PID', 8, getField(message, 'PID', 8) === 'F' ? 'M' : 'F');
+    expect(readAck(await sendOne(corrected)).code).toBe('AA');
     const second = await patientBy(mrn, (p) => versionIdOf(p) === '2');
     expect(second.id).toBe(first.id);
+    expect(second.gender).toBe(getField(corrected, 'PID', 8) === 'F' ? 'female' : 'male');
     const history = await api.get(`/fhir/Patient/${String(first.id)}/_history`);
     expect(history.status).toBe(200);
     expect(Array.isArray(history.body.entry) ? history.body.entry.length : 0).toBe(2);

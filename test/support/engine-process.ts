@@ -5,8 +5,13 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { repoRoot } from './hl7-text.js';
 
+/**
+ * Where the built `dist/` and `bin/` are: the repository, or a snapshot copy named by
+ * HIE_DIST_ROOT (so a long test run is not broken by someone rebuilding, which deletes dist/).
+ */
+export const distRoot = process.env.HIE_DIST_ROOT ?? repoRoot;
 /** The built engine: tests run what `npm start` runs, not the sources. */
-export const engineMain = join(repoRoot, 'dist/apps/engine/apps/engine/src/main.js');
+export const engineMain = join(distRoot, 'dist/apps/engine/apps/engine/src/main.js');
 
 export type EngineRole = 'all' | 'intake' | 'worker';
 

@@ -11,12 +11,17 @@ import { registerSendCommand } from './commands/send.command.js';
 import type { CliContext } from './support/cli-context.js';
 
 /** Runs the `hie` command; resolves to the process exit code. */
-export async function runCli(argv: readonly string[], options: { packageRoot: string }): Promise<number> {
-  const ctx: CliContext = { config: loadConfig(), packageRoot: options.packageRoot, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
+export async function runCli(
+  argv: readonly string[],
+  options: { packageRoot: string; stdout?: CliContext['stdout']; stderr?: CliContext['stderr'] },
+): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  const ctx: CliContext = { config: loadConfig(), packageRoot: options.packageRoot, stdout: options.stdout ?? process.stdout, stderr, exitCode: 0 };
   const program = new Command('hie')
     .description('HIE engine command line: convert, send and ingest HL7 v2; inspect and reprocess messages')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (t) => void ctx.stdout.write(t), writeErr: (t) => void stderr.write(t) });
   registerConvertCommand(program, ctx);
   registerSendCommand(program, ctx);
   registerIngestCommand(program, ctx);
@@ -28,7 +33,7 @@ export async function runCli(argv: readonly string[], options: { packageRoot: st
     if (error instanceof CommanderError) return error.exitCode;
     // Messages of our errors carry no message content; others are I/O errors (paths, ports).
     const code = error instanceof HieError ? ` (${error.code})` : '';
-    process.stderr.write(`hie: ${error instanceof Error ? error.message : String(error)}${code}\n`);
+    stderr.write(`hie: ${error instanceof Error ? error.message : String(error)}${code}\n`);
     return 1;
   }
   return ctx.exitCode;

@@ -39,7 +39,7 @@ describe('engine on embedded defaults (SQLite, in-process queue)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hie-engine-'));
     const config = loadConfig(
-      { HIE_DATA_DIR: dataDir, HIE_MLLP_PORT: '0', HIE_HTTP_PORT: '0', HIE_MAPPINGS_DIR: join(repoRoot, 'mappings'), HIE_LOG_LEVEL: 'warn' },
+      { HIE_DATA_DIR: dataDir, HIE_MLLP_PORT: '0', HIE_HTTP_PORT: '0', HIE_MAPPINGS_DIR: join(repoRoot, 'mappings'), HIE_LOG_LEVEL: 'warn', HIE_MAX_FRAME_BYTES: '65536', HIE_MAX_MESSAGE_BYTES: '32768' },
       repoRoot,
     );
     engine = await startEngine(config);
@@ -113,6 +113,28 @@ describe('engine on embedded defaults (SQLite, in-process queue)', () => {
       const m = (await (await fetch(`${base}/messages/${failed!.id}`)).json()) as { status: string; attempts: number };
       return m.status === 'failed' && m.attempts >= 1 ? m : undefined;
     });
+  });
+
+  it('answers AR to garbage, an empty frame and an oversize frame on one connection, and keeps serving', async () => {
+    const client = await MllpClient.connect('127.0.0.1', engine.mllp!.port);
+    let acks: string[];
+    try {
+      const huge = adt('IT-BIG', 'PATIT005') + '\rNTE|1||' + 'x'.repeat(100 * 1024);
+      acks = await Promise.all([
+        client.send(Buffer.from([0x00, 0xff, 0xfe, 0x01])),
+        client.send(''),
+        client.send(huge),
+        client.send(adt('IT-AFTER', 'PATIT006')),
+      ]);
+    } finally {
+      await client.close();
+    }
+    expect(acks.map((a) => msa(a)[1])).toEqual(['AR', 'AR', 'AR', 'AA']);
+    expect(acks.slice(0, 3).every((a) => /\rERR\|/.test(a))).toBe(true);
+    const failed = (await (await fetch(`${base}/messages?status=failed&limit=1000`)).json()) as { controlId?: string; sizeBytes: number }[];
+    const big = failed.find((m) => m.controlId === 'IT-BIG');
+    expect(big?.sizeBytes).toBeGreaterThan(100 * 1024);
+    expect(failed.filter((m) => m.sizeBytes <= 4).length).toBeGreaterThanOrEqual(2); // garbage and empty kept too
   });
 
   it('answers errors as OperationOutcome: 404 for unknown type or id, 400 for unsupported parameters', async () => {

@@ -195,13 +195,14 @@ function segmentIndexAt(text: string, index: number): number {
   return n;
 }
 
-/** Splits segments with one message's delimiters; kept as a class so V8 sees one shape. */
+/** Parses segments with one message's delimiters; a class so V8 sees one shape. */
 class SegmentParser {
   private readonly field: string;
-  private readonly repetition: string;
-  private readonly component: string;
-  private readonly subcomponent: string;
-  private readonly escape: string;
+  private readonly fieldCode: number;
+  private readonly repetitionCode: number;
+  private readonly componentCode: number;
+  private readonly subcomponentCode: number;
+  private readonly escapeCode: number;
   private readonly encodingCharacters: string;
 
   constructor(
@@ -209,10 +210,11 @@ class SegmentParser {
     private readonly hex: HexDecoder,
   ) {
     this.field = d.field;
-    this.repetition = d.repetition;
-    this.component = d.component;
-    this.subcomponent = d.subcomponent;
-    this.escape = d.escape;
+    this.fieldCode = d.field.charCodeAt(0);
+    this.repetitionCode = d.repetition.charCodeAt(0);
+    this.componentCode = d.component.charCodeAt(0);
+    this.subcomponentCode = d.subcomponent.charCodeAt(0);
+    this.escapeCode = d.escape.charCodeAt(0);
     this.encodingCharacters = d.component + d.repetition + d.escape + d.subcomponent + (d.truncation ?? '');
   }
 
@@ -239,46 +241,61 @@ class SegmentParser {
         });
       }
       fields.push([[[this.field]]], [[[declared.encodingCharacters]]]);
-      if (declared.restStart !== undefined) this.pushFields(fields, line.slice(declared.restStart));
+      if (declared.restStart !== undefined) this.pushFields(fields, line, declared.restStart);
       return { name, fields };
     }
-    if (line.length > 3) this.pushFields(fields, line.slice(4));
+    if (line.length > 3) this.pushFields(fields, line, 4);
     return { name, fields };
   }
 
-  private pushFields(fields: Hl7Field[], rest: string): void {
-    const parts = rest.split(this.field);
-    for (let i = 0; i < parts.length; i++) {
-      const raw = parts[i]!;
-      fields.push(raw.length === 0 ? NOT_SENT : this.parseField(raw));
+  /**
+   * One pass over the line from `from`, slicing only the values: no intermediate field,
+   * repetition or component strings, which would double the allocations of a split-based
+   * parse. Values are unescaped only when an escape character was seen in them.
+   */
+  private pushFields(fields: Hl7Field[], line: string, from: number): void {
+    const fs = this.fieldCode;
+    const rs = this.repetitionCode;
+    const cs = this.componentCode;
+    const ss = this.subcomponentCode;
+    const es = this.escapeCode;
+    const n = line.length;
+    let field: Hl7Field | null = null;
+    let rep: Hl7Repetition | null = null;
+    let comp: Hl7Component | null = null;
+    let start = from;
+    let escaped = false;
+    for (let i = from; i <= n; i++) {
+      const c = i === n ? fs : line.charCodeAt(i);
+      if (c !== fs && c !== cs && c !== rs && c !== ss) {
+        if (c === es) escaped = true;
+        continue;
+      }
+      if (c === fs && i === start && field === null && rep === null && comp === null) {
+        fields.push(NOT_SENT); // an empty field: no arrays for "not sent"
+        start = i + 1;
+        continue;
+      }
+      let value = line.slice(start, i);
+      if (escaped) {
+        value = unescapeValue(value, this.d, this.hex);
+        escaped = false;
+      }
+      start = i + 1;
+      if (comp === null) comp = [value];
+      else comp.push(value);
+      if (c === ss) continue;
+      if (rep === null) rep = [comp];
+      else rep.push(comp);
+      comp = null;
+      if (c === cs) continue;
+      if (field === null) field = [rep];
+      else field.push(rep);
+      rep = null;
+      if (c === rs) continue;
+      fields.push(field);
+      field = null;
     }
-  }
-
-  private parseField(raw: string): Hl7Field {
-    if (raw.indexOf(this.repetition) === -1) return [this.parseRepetition(raw)];
-    const parts = raw.split(this.repetition);
-    const field: Hl7Field = [];
-    for (let i = 0; i < parts.length; i++) field.push(this.parseRepetition(parts[i]!));
-    return field;
-  }
-
-  private parseRepetition(raw: string): Hl7Repetition {
-    if (raw.indexOf(this.component) === -1) return [this.parseComponent(raw)];
-    const parts = raw.split(this.component);
-    const rep: Hl7Repetition = [];
-    for (let i = 0; i < parts.length; i++) rep.push(this.parseComponent(parts[i]!));
-    return rep;
-  }
-
-  private parseComponent(raw: string): Hl7Component {
-    if (raw.indexOf(this.subcomponent) === -1) return [this.value(raw)];
-    const parts = raw.split(this.subcomponent);
-    for (let i = 0; i < parts.length; i++) parts[i] = this.value(parts[i]!);
-    return parts;
-  }
-
-  private value(raw: string): string {
-    return raw.indexOf(this.escape) === -1 ? raw : unescapeValue(raw, this.d, this.hex);
   }
 }
 

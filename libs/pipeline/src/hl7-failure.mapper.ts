@@ -18,6 +18,8 @@ export interface Hl7Failure {
   readonly segmentIndex?: number;
   readonly field?: number;
   readonly component?: number;
+  /** The HieError's own message: by the project's rule it names positions and limits, never values. */
+  readonly diagnostics?: string;
 }
 
 interface Rule {
@@ -48,7 +50,7 @@ const RULES: Readonly<Record<string, Rule>> = {
 const INTERNAL: Rule = { ack: 'AE', v2Code: '207', issueType: 'exception', text: 'Internal error' };
 
 /** Describes a known failure code with an optional v2 position. */
-export function failure(code: string, position: Partial<Pick<Hl7Failure, 'segment' | 'segmentIndex' | 'field' | 'component'>> = {}): Hl7Failure {
+export function failure(code: string, position: Partial<Pick<Hl7Failure, 'segment' | 'segmentIndex' | 'field' | 'component' | 'diagnostics'>> = {}): Hl7Failure {
   const rule = RULES[code] ?? INTERNAL;
   return { ...rule, code: RULES[code] ? code : 'INTERNAL_ERROR', ...position };
 }
@@ -64,6 +66,7 @@ export function failureFromError(error: unknown): Hl7Failure {
     segmentIndex: typeof d.segmentIndex === 'number' ? d.segmentIndex : undefined,
     field: typeof d.field === 'number' ? d.field : undefined,
     component: typeof d.component === 'number' ? d.component : undefined,
+    diagnostics: error.message,
   });
 }
 
@@ -100,6 +103,7 @@ export function toIssue(f: Hl7Failure): OperationOutcomeIssue {
         { system: 'http://terminology.hl7.org/CodeSystem/v2-0357', code: f.v2Code },
       ],
     },
+    ...(f.diagnostics ? { diagnostics: f.diagnostics } : {}),
     ...(position ? { expression: [position] } : {}),
   };
 }

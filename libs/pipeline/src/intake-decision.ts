@@ -1,4 +1,4 @@
-import type { Hl7Delimiters, Hl7Header } from '@hie/hl7v2';
+import type { Hl7Delimiters, Hl7Header, Hl7Message } from '@hie/hl7v2';
 import { parseHl7, readHeaderLeniently } from '@hie/hl7v2';
 import type { MappingSet } from '@hie/mapping';
 import { failure, failureFromError, type Hl7Failure } from './hl7-failure.mapper.js';
@@ -30,25 +30,30 @@ export interface IntakeRules {
  * Never throws: every input, even garbage, gets a decision and is stored.
  */
 export function decideIntake(raw: Buffer, rules: IntakeRules, totalBytes: number = raw.length): IntakeDecision {
-  const { header, delimiters } = readHeaderLeniently(raw);
-  const refuse = (f: Hl7Failure): IntakeDecision => ({ ack: f.ack, status: 'failed', failures: [f], header, delimiters });
+  // The lenient header read is only needed when the parse cannot give the header.
+  const refuse = (f: Hl7Failure): IntakeDecision => {
+    const { header, delimiters } = readHeaderLeniently(raw);
+    return { ack: f.ack, status: 'failed', failures: [f], header, delimiters };
+  };
 
   if (totalBytes > rules.maxMessageBytes) return refuse(failure('HL7_TOO_LARGE'));
   if (isBlank(raw)) return refuse(failure('HL7_EMPTY'));
 
-  let parsedHeader: Hl7Header;
+  let message: Hl7Message;
   try {
-    parsedHeader = parseHl7(raw, { maxBytes: rules.maxMessageBytes }).header;
+    message = parseHl7(raw, { maxBytes: rules.maxMessageBytes });
   } catch (error) {
     return refuse(failureFromError(error));
   }
-  if (!SUPPORTED_VERSION.test(parsedHeader.version)) {
-    return { ...refuse(failure('HL7_UNSUPPORTED_VERSION', { segment: 'MSH', segmentIndex: 1, field: 12 })), header: parsedHeader };
+  const { header, delimiters } = message;
+  const refuseParsed = (f: Hl7Failure): IntakeDecision => ({ ack: f.ack, status: 'failed', failures: [f], header, delimiters });
+  if (!SUPPORTED_VERSION.test(header.version)) {
+    return refuseParsed(failure('HL7_UNSUPPORTED_VERSION', { segment: 'MSH', segmentIndex: 1, field: 12 }));
   }
-  if (!rules.mappings.supports(parsedHeader)) {
-    return { ...refuse(failure('HL7_UNSUPPORTED_MESSAGE', { segment: 'MSH', segmentIndex: 1, field: 9 })), header: parsedHeader };
+  if (!rules.mappings.supports(header)) {
+    return refuseParsed(failure('HL7_UNSUPPORTED_MESSAGE', { segment: 'MSH', segmentIndex: 1, field: 9 }));
   }
-  return { ack: 'AA', status: 'received', failures: [], header: parsedHeader, delimiters };
+  return { ack: 'AA', status: 'received', failures: [], header, delimiters };
 }
 
 function isBlank(raw: Buffer): boolean {

@@ -88,8 +88,8 @@ describe('IntakeService', () => {
       expect(messages.rows).toHaveLength(1);
       const row = messages.rows[0]!;
       expect(row.status).toBe('failed');
-      // kept whole, or as its 64 KiB head when over the size limit
-      expect(row.raw.equals(raw.subarray(0, 64 * 1024))).toBe(true);
+      // kept whole, even over the size limit, so it can be reprocessed after a limit change
+      expect(row.raw.equals(raw)).toBe(true);
       expect(row.sizeBytes).toBe(raw.length);
       expect(row.outcome?.resourceType).toBe('OperationOutcome');
       expect(row.outcome?.issue[0]?.severity).toBe('error');

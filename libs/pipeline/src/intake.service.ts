@@ -86,10 +86,10 @@ export class IntakeService {
       // decideIntake is built not to throw; if a dependency does, the message is still kept.
       decision = { ack: 'AR', status: 'failed', failures: [failure('INTERNAL_ERROR')], header: {}, delimiters: DEFAULT_DELIMITERS };
     }
-    // A message refused for its size is kept as its head only: enough to identify it,
-    // without filling the store with whatever a sender pushed.
-    const kept = totalBytes > this.options.maxMessageBytes && raw.length > KEPT_HEAD_BYTES ? raw.subarray(0, KEPT_HEAD_BYTES) : raw;
-    const record = toRecord(id, kept, totalBytes, channel, decision);
+    // Whatever arrived whole is kept whole, even over the message limit, so it can be
+    // reprocessed once the limit is raised; only a frame past the frame limit (never
+    // buffered past its head) is kept as that head plus its real size.
+    const record = toRecord(id, raw, totalBytes, channel, decision);
     try {
       await this.committer.submit(record);
     } catch (error) {
@@ -109,8 +109,6 @@ export class IntakeService {
   }
 }
 
-/** Bytes kept of a message over the size limit (the MLLP decoder keeps the same 64 KiB). */
-const KEPT_HEAD_BYTES = 64 * 1024;
 
 function toRecord(id: string, raw: Buffer, totalBytes: number, channel: IntakeChannel, decision: IntakeDecision): IntakeRecord {
   const h = decision.header;

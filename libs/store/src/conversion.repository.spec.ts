@@ -112,10 +112,67 @@ describe.each(STORE_DRIVERS)('ConversionRepository + FhirRepository on %s', (dri
     await conversions.commit([converted(m!, put(patient('p-re', 'MRN-RE')))]);
     expect(await messages.get(m!)).toMatchObject({ status: 'converted', attempts: 2, resourceCount: 1 });
     expect((await messages.get(m!))!.outcome).toBeUndefined();
+    // Reprocessed to the same content: a no-op update, the message is converted all the same.
     await messages.markForReprocess([m!]);
-    await conversions.commit([converted(m!, put(patient('p-re', 'MRN-RE')))]);
+    expect(await conversions.commit([converted(m!, put(patient('p-re', 'MRN-RE')))])).toEqual(new Map([[m, 'applied']]));
+    expect((await fhir.read('Patient', 'p-re'))!.meta!.versionId).toBe('1');
+    expect(await messages.get(m!)).toMatchObject({ status: 'converted', attempts: 3, resourceCount: 1 });
+    // Reprocessed after a mapping fix that changes the content: a new version.
+    await messages.markForReprocess([m!]);
+    await conversions.commit([converted(m!, put(patient('p-re', 'MRN-RE', 'Fixed')))]);
     expect((await fhir.read('Patient', 'p-re'))!.meta!.versionId).toBe('2');
     expect(await messages.countByStatus()).toMatchObject({ received: expect.any(Number), converted: expect.any(Number) });
+  });
+
+  it('writes nothing for an update whose content equals the current version (no-op, as HAPI FHIR)', async () => {
+    const [a, b, c, d] = await received(4);
+    const org = { resourceType: 'Organization', id: 'o-noop', name: 'Hosp', identifier: [{ system: 'urn:fac', value: 'H' }], meta: { tag: [{ code: 't' }] } };
+    await conversions.commit([converted(a!, put(org), put(patient('p-noop', 'MRN-NOOP')))]);
+    const v1 = await fhir.read('Organization', 'o-noop');
+    // The same content with keys in another order and a client-sent versionId/lastUpdated; the patient changes.
+    const reordered: FhirResource = {
+      meta: { versionId: '7', lastUpdated: '2020-01-01T00:00:00Z', tag: [{ code: 't' }] }, identifier: [{ value: 'H', system: 'urn:fac' }], name: 'Hosp', id: 'o-noop', resourceType: 'Organization',
+    };
+    expect(await conversions.commit([converted(b!, put(reordered), put(patient('p-noop', 'MRN-NOOP', 'Changed')))])).toEqual(new Map([[b, 'applied']]));
+    expect(await fhir.read('Organization', 'o-noop')).toEqual(v1);
+    expect(await fhir.history('Organization', 'o-noop')).toHaveLength(1);
+    expect(await fhir.versionsByMessage(b!)).toEqual([{ type: 'Patient', id: 'p-noop', versionId: '2' }]);
+    expect(await messages.get(b!)).toMatchObject({ status: 'converted', resourceCount: 2 });
+    expect((await fhir.search('Organization', { identifier: 'urn:fac|H' })).resources.map((r) => r.id)).toEqual(['o-noop']);
+    // A PATCH that changes nothing is a no-op too; inside one batch the second of two equal PUTs is.
+    await conversions.commit([
+      converted(c!, patch('Organization/o-noop', [{ op: 'replace', path: '/name', value: 'Hosp' }])),
+      converted(d!, put(patient('p-noop', 'MRN-NOOP', 'Changed')), put(patient('p-noop', 'MRN-NOOP', 'Changed'))),
+    ]);
+    expect(await fhir.history('Organization', 'o-noop')).toHaveLength(1);
+    expect((await fhir.read('Patient', 'p-noop'))!.meta!.versionId).toBe('2');
+    expect(await fhir.versionsByMessage(d!)).toEqual([]);
+    // Any other change, meta.tag included, is a new version.
+    const [e] = await received(1);
+    await conversions.commit([converted(e!, put({ ...org, meta: { tag: [{ code: 'u' }] } }))]);
+    expect((await fhir.read('Organization', 'o-noop'))!.meta).toMatchObject({ versionId: '2', tag: [{ code: 'u' }] });
+  });
+
+  it('concurrent commits changing the same shared resource both apply: versions 2 and 3, no lost update', async () => {
+    for (let round = 0; round < 5; round++) {
+      const id = `o-hot-${round}`;
+      const [first, a, b] = await received(3);
+      await conversions.commit([converted(first!, put({ resourceType: 'Organization', id, name: 'v1' }))]);
+      const [ra, rb] = await Promise.all([
+        conversions.commit([converted(a!, put({ resourceType: 'Organization', id, name: 'from-a' }), put(patient(`p-hot-a${round}`, `MRN-HA${round}`)))]),
+        conversions.commit([converted(b!, put({ resourceType: 'Organization', id, name: 'from-b' }), put(patient(`p-hot-b${round}`, `MRN-HB${round}`)))]),
+      ]);
+      expect([ra!.get(a!), rb!.get(b!)]).toEqual(['applied', 'applied']);
+      const history = await fhir.history('Organization', id);
+      expect(history.map((r) => r.meta?.versionId)).toEqual(['3', '2', '1']);
+      expect(history.map((r) => r['name']).sort()).toEqual(['from-a', 'from-b', 'v1']);
+      const current = await fhir.read('Organization', id);
+      expect(current).toEqual(history[0]);
+      const versionOf = async (m: string): Promise<string | undefined> => (await fhir.versionsByMessage(m)).find((v) => v.type === 'Organization')?.versionId;
+      expect([await versionOf(a!), await versionOf(b!)].sort()).toEqual(['2', '3']);
+      expect(await fhir.read('Patient', `p-hot-a${round}`)).toBeDefined();
+      expect(await fhir.read('Patient', `p-hot-b${round}`)).toBeDefined();
+    }
   });
 
   it('applies a PATCH to an existing resource, keeping type and id', async () => {

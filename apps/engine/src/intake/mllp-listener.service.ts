@@ -28,7 +28,6 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
       logger: this.logger,
     });
     this.address = await this.server.listen();
-    this.logger.log(`listening on ${this.address.host}:${this.address.port}`);
   }
 
   /** Stops accepting first; in-flight frames still get their ACK (intake drains after). */

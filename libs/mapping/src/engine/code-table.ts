@@ -6,6 +6,8 @@ export interface CodeTable {
   /** The FHIR code system of the mapped codes. */
   readonly target: string | undefined;
   lookup(code: string): { code: string; display?: string } | undefined;
+  /** The same, with the target system added (built once per entry, not per call). */
+  lookupWithSystem(code: string): { code: string; display?: string; system?: string } | undefined;
   /** A code not in the table is expected (another table covers it): no warning. */
   readonly silentWhenUnmapped: boolean;
 }
@@ -24,13 +26,18 @@ export function createCodeTable(
   fallback: CodeTableEntry | undefined,
   silentWhenUnmapped = false,
 ): CodeTable {
+  const withSystem = new Map<CodeTableEntry, { code: string; display?: string; system?: string }>();
+  for (const e of [...entries.values(), ...(fallback ? [fallback] : [])]) withSystem.set(e, target ? { ...e, system: target } : e);
+  const lookup = (code: string): CodeTableEntry | undefined => entries.get(code) ?? entries.get(code.toUpperCase()) ?? fallback;
   return {
     name,
     source,
     target,
     silentWhenUnmapped,
-    lookup(code) {
-      return entries.get(code) ?? entries.get(code.toUpperCase()) ?? fallback;
+    lookup,
+    lookupWithSystem(code) {
+      const e = lookup(code);
+      return e && withSystem.get(e);
     },
   };
 }

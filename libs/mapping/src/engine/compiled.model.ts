@@ -1,6 +1,7 @@
 import type { Hl7Repetition, Hl7Segment } from '@hie/hl7v2';
 import type { MappedSource } from '../mapping-set.model.js';
 import type { GroupDef, GroupInstance } from './group-instance.js';
+import type { Position } from './position.js';
 import type { ConversionRun } from './conversion-run.js';
 
 /** Where a compiled closure is evaluated. */
@@ -13,6 +14,10 @@ export interface EvalCtx {
   readonly value: Hl7Repetition | undefined;
   /** Position text of `value`, e.g. `PID-5` (for warnings). */
   readonly base: string;
+  /** A context for a value found at `pos` (relative to this one). */
+  at(value: Hl7Repetition | undefined, pos: Position): EvalCtx;
+  /** A context for a value whose position text is already known. */
+  atBase(value: Hl7Repetition | undefined, base: string): EvalCtx;
 }
 
 /** A compiled value spec: one value (scalar target) or many (array target). */
@@ -46,6 +51,8 @@ export interface CompiledSegmentMap {
 export interface RequiredRule {
   readonly segment: string;
   readonly field: number | undefined;
+  /** A named transform the field's value must pass (else HL7_BAD_VALUE), e.g. `dateTime`. */
+  readonly valid: ((value: string) => boolean) | undefined;
 }
 
 export interface CompiledMessageMap {

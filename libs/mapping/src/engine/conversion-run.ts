@@ -1,4 +1,3 @@
-import { deterministicId } from '@hie/common';
 import type { FhirResource, OperationOutcomeIssue } from '@hie/fhir';
 import type { Hl7Message, Hl7Repetition } from '@hie/hl7v2';
 import { ConversionError } from '../mapping.errors.js';
@@ -6,6 +5,8 @@ import type { ConvertOptions } from '../mapping-set.model.js';
 import type { TransformContext } from '../transforms/index.js';
 import type { CodeTable } from './code-table.js';
 import type { EvalCtx } from './compiled.model.js';
+import { Ctx } from './eval-context.js';
+import { joinPosition, type Position } from './position.js';
 import type { Slot } from './slot.js';
 
 /** Datatype maps by name, as the run sees them. */
@@ -18,22 +19,32 @@ export class ConversionRun {
   readonly resources = new Map<string, FhirResource>();
   /** Keys of resources made by datatype maps (Practitioner from an XCN...): kept only when referenced. */
   readonly derived = new Set<string>();
+  /** Set when an element was left out after its parts were made (so orphans may exist). */
+  discarded = false;
+  private readonly ids = new Map<string, string>();
 
   constructor(
     readonly message: Hl7Message,
     readonly options: ConvertOptions,
     readonly tables: ReadonlyMap<string, CodeTable>,
     readonly datatype: DatatypeEvaluator,
-  ) {
-  }
+    private readonly makeId: (parts: readonly string[]) => string,
+  ) {}
 
   /** Records a dropped value: the position, never the value. */
   warn(reason: string, position: string): void {
     this.issues.push({ severity: 'warning', code: 'value', diagnostics: `${position}: ${reason}; value dropped`, expression: [position] });
   }
 
+  /** deterministicId(idSecret, parts), memoised for the message (a practitioner named twice). */
   id(parts: readonly string[]): string {
-    return deterministicId(this.options.idSecret, parts);
+    const key = parts.join('\u001f');
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.makeId(parts);
+      this.ids.set(key, id);
+    }
+    return id;
   }
 
   /** The id of a slot, computed once; ids may depend on other slots' ids (never in a cycle). */
@@ -53,8 +64,8 @@ export class ConversionRun {
     return slot.id;
   }
 
-  private ctxOf(slot: Slot): EvalCtx {
-    return { run: this, group: slot.group, segment: slot.segment, segmentIndex: slot.segmentIndex, value: undefined, base: slot.segment.name };
+  ctxOf(slot: Pick<Slot, 'group' | 'segment' | 'segmentIndex'>): EvalCtx {
+    return new Ctx(this, slot.group, slot.segment, slot.segmentIndex, undefined, undefined, undefined);
   }
 
   /** The mapped fields of a slot, computed once (references may ask for them early). */
@@ -100,19 +111,45 @@ export class ConversionRun {
     }
   }
 
-  /** The transform context for one position. */
-  transformContext(ctx: EvalCtx, positions: readonly string[]): TransformContext {
-    return {
-      timezone: this.options.timezone,
-      lookup: (table, code) => {
-        const t = this.tables.get(table);
-        const hit = t?.lookup(code);
-        return hit ? { ...hit, system: t?.target } : undefined;
-      },
-      datatype: (name: string, value: Hl7Repetition, argIndex: number) =>
-        this.datatype(name, { ...ctx, value, base: positions[argIndex] ?? positions[0] ?? ctx.base }),
-      warn: (reason, argIndex) => this.warn(reason, positions[argIndex ?? 0] ?? ctx.base),
-    };
+  /** The transform context for one call; positions name the call's inputs for warnings. */
+  transformContext(ctx: EvalCtx, positions: readonly Position[] | undefined): TransformContext {
+    return new RunTransformContext(this, ctx, positions);
+  }
+
+  lookup(table: string, code: string): { code: string; display?: string; system?: string } | undefined {
+    return this.tables.get(table)?.lookupWithSystem(code);
+  }
+}
+
+/** One small object per transform call; its methods live on the prototype. */
+class RunTransformContext implements TransformContext {
+  constructor(
+    private readonly run: ConversionRun,
+    private readonly ctx: EvalCtx,
+    /** The call's argument positions (relative to the context); undefined = the context's own. */
+    private readonly positions: readonly Position[] | undefined,
+  ) {}
+
+  get timezone(): string | undefined {
+    return this.run.options.timezone;
+  }
+
+  lookup(table: string, code: string): { code: string; display?: string; system?: string } | undefined {
+    return this.run.lookup(table, code);
+  }
+
+  /** Built only when needed: most transforms never warn. */
+  private position(argIndex: number | undefined): string {
+    const p = this.positions?.[argIndex ?? 0] ?? this.positions?.[0];
+    return p ? joinPosition(this.ctx.base, p) : this.ctx.base;
+  }
+
+  datatype(name: string, value: Hl7Repetition, argIndex: number): unknown {
+    return this.run.datatype(name, this.ctx.atBase(value, this.position(argIndex)));
+  }
+
+  warn(reason: string, argIndex?: number): void {
+    this.run.warn(reason, this.position(argIndex));
   }
 }
 

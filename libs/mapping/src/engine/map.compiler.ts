@@ -1,4 +1,5 @@
 import type { MappedSource } from '../mapping-set.model.js';
+import type { TransformContext, TransformRegistry } from '../transforms/index.js';
 import { MappingError } from '../mapping.errors.js';
 import { createCodeTable, type CodeTable, type CodeTableEntry } from './code-table.js';
 import type { CompiledId, CompiledMessageMap, CompiledObject, CompiledSegmentMap, EvalCtx, RequiredRule } from './compiled.model.js';
@@ -145,6 +146,7 @@ export function compileMessageMap(
   name: string,
   doc: Json,
   segmentMaps: ReadonlyMap<string, CompiledSegmentMap>,
+  transforms: TransformRegistry,
 ): CompiledMessageMap {
   if (!isRecord(doc)) fail(file, '', 'must be a mapping');
   only(file, doc, ['message', 'description', 'events', 'structures', 'required', 'groups', 'segments']);
@@ -157,12 +159,23 @@ export function compileMessageMap(
   rawReq.forEach((r, i) => {
     const k = `required[${i}]`;
     if (!isRecord(r)) fail(file, k, 'must be { segment, field? }');
-    for (const rk of Object.keys(r)) if (rk !== 'segment' && rk !== 'field') fail(file, `${k}.${rk}`, 'unknown key');
+    for (const rk of Object.keys(r)) if (!['segment', 'field', 'valid'].includes(rk)) fail(file, `${k}.${rk}`, 'unknown key');
     const segment = r['segment'];
     const field = r['field'];
     if (typeof segment !== 'string' || !SEGMENT.test(segment)) fail(file, `${k}.segment`, 'must be a segment id');
     if (field !== undefined && (typeof field !== 'number' || !Number.isInteger(field) || field < 1)) fail(file, `${k}.field`, 'must be a field number');
-    required.push({ segment, field });
+    const validName = r['valid'];
+    let valid: RequiredRule['valid'];
+    if (validName !== undefined) {
+      const t = typeof validName === 'string' ? transforms.value[validName] : undefined;
+      if (!t || field === undefined) fail(file, `${k}.valid`, 'must name a one-input transform, on a field');
+      valid = (value) => {
+        let ok = true;
+        const quiet: TransformContext = { timezone: 'Z', lookup: () => undefined, datatype: () => undefined, warn: () => (ok = false) };
+        return t(value, quiet) !== undefined && ok;
+      };
+    }
+    required.push({ segment, field, valid });
   });
   const groups = compileGroups(file, doc['groups'] ?? []);
   const rawSegs = doc['segments'];

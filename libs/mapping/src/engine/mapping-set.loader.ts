@@ -12,6 +12,7 @@ import {
   compileSegmentMap,
   type CompiledDatatypeMap,
 } from './map.compiler.js';
+import { createIdFactory } from './id-factory.js';
 import { convertMessage } from './message.converter.js';
 import type { CompileEnv } from './value.compiler.js';
 
@@ -95,7 +96,7 @@ export function loadMappingSet(files: readonly MappingFile[], transforms: Transf
   const byEvent = new Map<string, CompiledMessageMap>();
   const byStructure = new Map<string, CompiledMessageMap>();
   for (const p of byKind.messages) {
-    const mm = compileMessageMap(p.file, p.name, p.doc, segmentMaps);
+    const mm = compileMessageMap(p.file, p.name, p.doc, segmentMaps, transforms);
     for (const e of mm.events) {
       if (byEvent.has(e)) throw new MappingError(p.file, 'events', `${e} is already mapped by ${byEvent.get(e)!.name}`);
       byEvent.set(e, mm);
@@ -110,6 +111,24 @@ export function loadMappingSet(files: readonly MappingFile[], transforms: Transf
   return new CompiledMappingSet(byEvent, byStructure, tables, evaluate);
 }
 
+/** Ids recur across messages (the sending facility, its practitioners, a patient's next result). */
+const ID_CACHE_SIZE = 20_000;
+
+/** A bounded memo (oldest first out) in front of the keyed hash; in memory only, never logged. */
+function cachedIds(make: (parts: readonly string[]) => string): (parts: readonly string[]) => string {
+  const cache = new Map<string, string>();
+  return (parts) => {
+    const key = parts.join('\u001f');
+    let id = cache.get(key);
+    if (id === undefined) {
+      id = make(parts);
+      if (cache.size >= ID_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(key, id);
+    }
+    return id;
+  };
+}
+
 type HeaderKey = Pick<Hl7Header, 'messageCode' | 'triggerEvent' | 'messageStructure'>;
 
 class CompiledMappingSet implements MappingSet {
@@ -119,6 +138,19 @@ class CompiledMappingSet implements MappingSet {
     private readonly tables: ReadonlyMap<string, CodeTable>,
     private readonly datatype: (name: string, ctx: EvalCtx) => unknown,
   ) {}
+
+  /** Id factories by secret (a deployment has one or two: current and next). */
+  private readonly idFactories = new Map<string, (parts: readonly string[]) => string>();
+
+  private idFactory(secret: string): (parts: readonly string[]) => string {
+    let f = this.idFactories.get(secret);
+    if (!f) {
+      f = cachedIds(createIdFactory(secret));
+      if (this.idFactories.size > 8) this.idFactories.clear();
+      this.idFactories.set(secret, f);
+    }
+    return f;
+  }
 
   private find(h: HeaderKey): CompiledMessageMap | undefined {
     return (
@@ -134,7 +166,7 @@ class CompiledMappingSet implements MappingSet {
   convert(message: Hl7Message, options: ConvertOptions): ConversionResult {
     const map = this.mapFor(message);
     try {
-      return convertMessage(message, map, options, this.tables, this.datatype);
+      return convertMessage(message, map, options, this.tables, this.datatype, this.idFactory(options.idSecret));
     } catch (e) {
       if (e instanceof ConversionError) throw e;
       // A map or transform fault must surface as a conversion failure the edges understand.

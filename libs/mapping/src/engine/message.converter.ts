@@ -74,6 +74,13 @@ function checkRequired(message: Hl7Message, map: CompiledMessageMap): void {
         field: rule.field,
       });
     }
+    if (rule.valid && !rule.valid(clean(field![0]?.[0]?.[0]).trim())) {
+      throw new ConversionError('HL7_BAD_VALUE', `required field ${rule.segment}-${rule.field} has a bad value`, {
+        segment: rule.segment,
+        segmentIndex: idx + 1,
+        field: rule.field,
+      });
+    }
   }
 }
 
@@ -84,12 +91,13 @@ export function convertMessage(
   options: ConvertOptions,
   tables: ReadonlyMap<string, CodeTable>,
   datatype: DatatypeEvaluator,
+  makeId: (parts: readonly string[]) => string,
 ): ConversionResult {
   if (clean(message.header.controlId).trim() === '') {
     throw new ConversionError('HL7_REQUIRED_MISSING', 'required field MSH-10 is empty', { segment: 'MSH', segmentIndex: 1, field: 10 });
   }
   checkRequired(message, map);
-  const run = new ConversionRun(message, options, tables, datatype);
+  const run = new ConversionRun(message, options, tables, datatype, makeId);
   const placed = placeSegments(message, map);
 
   // 1. Every resource-to-be gets a slot first, so references never depend on evaluation order.
@@ -119,7 +127,7 @@ export function convertMessage(
     let applied = p.maps.some((m) => m.kind !== 'extends');
     const unapplied: string[] = [];
     for (const m of p.maps) {
-      const ctx: EvalCtx = { run, group: p.group, segment: p.segment, segmentIndex: p.segmentIndex, value: undefined, base: p.segment.name };
+      const ctx: EvalCtx = run.ctxOf(p);
       if (m.kind === 'extends') {
         // A segment adds to the resource of its own group made just before it (an NTE to the
         // OBX it follows), never to one in a parent group.
@@ -193,7 +201,7 @@ function collectReferences(v: unknown, found: (ref: string) => void): void {
 
 function assemble(run: ConversionRun, patches: BundleEntry[]): Bundle {
   const entries: BundleEntry[] = [];
-  const all = reachable(run);
+  const all = run.discarded ? reachable(run) : ([...run.resources.values()] as (FhirResource & { id: string })[]);
   // MessageHeader first, as readers of a message-derived Bundle expect.
   all.sort((a, b) => Number(b.resourceType === 'MessageHeader') - Number(a.resourceType === 'MessageHeader'));
   for (const r of all) entries.push({ fullUrl: `urn:uuid:${r.id}`, resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } });

@@ -62,8 +62,30 @@ function select(ctx: EvalCtx, pos: Position): Hl7Repetition[] {
 function present(v: unknown): boolean {
   if (v === undefined || v === null || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === 'object') return Object.keys(v).length > 0;
+  if (typeof v === 'object') {
+    for (const _ in v) return true;
+    return false;
+  }
   return true;
+}
+
+function holdsReference(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(holdsReference);
+  if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) if (k === 'reference' || holdsReference(x)) return true;
+  }
+  return false;
+}
+
+/** A constant's copy per use, so no two resources share (and a merge never mutates) one object. */
+function cloneJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(cloneJson);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cloneJson(x);
+    return out;
+  }
+  return v;
 }
 
 /** Compiles one value spec (see docs/mappings.md, Value specs). */
@@ -101,7 +123,7 @@ function compileCore(env: CompileEnv, key: string, spec: Record<string, Json>, s
       extra([]);
       const c = spec['const'];
       if (!present(c)) fail(env, `${key}.const`, 'must not be empty');
-      return { sources: [], one: () => structuredClone(c), many: () => [structuredClone(c)] };
+      return { sources: [], one: () => cloneJson(c), many: () => [cloneJson(c)] };
     }
     case 'ref':
     case 'refs': {
@@ -179,8 +201,7 @@ function compileFn(env: CompileEnv, key: string, spec: Record<string, Json>): Co
   const one = (ctx: EvalCtx): unknown => {
     // Called even when every arg is empty: some transforms give a required default (Encounter.status).
     const values = args.map((p) => select(ctx, p));
-    const positions = args.map((p) => joinPosition(ctx.base, p));
-    return fn(values, ctx.run.transformContext(ctx, positions));
+    return fn(values, ctx.run.transformContext(ctx, args));
   };
   return {
     sources: args.map((p) => ({ position: p.text, read: `fn:${name}`, args: args.map((a) => a.text) })),
@@ -197,10 +218,9 @@ function compileFn(env: CompileEnv, key: string, spec: Record<string, Json>): Co
 function iterate(pos: Position, sources: readonly MappedSource[], each: (ctx: EvalCtx) => unknown): CompiledValue {
   const many = (ctx: EvalCtx): unknown[] => {
     const out: unknown[] = [];
-    const base = joinPosition(ctx.base, pos);
     for (const v of select(ctx, pos)) {
       if (isEmptyValue(v)) continue;
-      const r = each({ ...ctx, value: v, base });
+      const r = each(ctx.at(v, pos));
       if (present(r)) out.push(r);
     }
     return out;
@@ -211,7 +231,7 @@ function iterate(pos: Position, sources: readonly MappedSource[], each: (ctx: Ev
     one: (ctx) => {
       const v = select(ctx, pos)[0];
       if (isEmptyValue(v)) return undefined;
-      const r = each({ ...ctx, value: v, base: joinPosition(ctx.base, pos) });
+      const r = each(ctx.at(v, pos));
       return present(r) ? r : undefined;
     },
   };
@@ -235,15 +255,15 @@ function compileFrom(env: CompileEnv, key: string, spec: Record<string, Json>): 
     if (typeof dt !== 'string' || !env.hasDatatype(dt)) fail(env, `${key}.type`, `unknown datatype map ${String(dt)}`);
     return iterate(pos, env.datatypeSources(dt), (ctx) => ctx.run.datatype(dt, ctx));
   }
-  const asString = (ctx: EvalCtx): string => firstString(ctx.value).trim();
+  // Strings are read straight from the message: no value objects, no child contexts (the hot path).
+  const reader = stringReader(pos);
+  const source = (read: string): MappedSource[] => [{ position: pos.text, read }];
   if ('transform' in spec) {
     const name = spec['transform'];
     if (typeof name !== 'string' || !(name in env.transforms.value)) fail(env, `${key}.transform`, `unknown transform ${String(name)}`);
     const fn = env.transforms.value[name]!;
-    return iterate(pos, [{ position: '.', read: `transform:${name}` }], (ctx) => {
-      const s = asString(ctx);
-      return s === '' ? undefined : fn(s, ctx.run.transformContext(ctx, [ctx.base]));
-    });
+    const posList = [pos];
+    return strings(source(`transform:${name}`), reader, (s, ctx) => fn(s, ctx.run.transformContext(ctx, posList)));
   }
   if ('code' in spec) {
     const table = spec['code'];
@@ -251,14 +271,12 @@ function compileFrom(env: CompileEnv, key: string, spec: Record<string, Json>): 
     const as = spec['as'] ?? 'code';
     if (typeof as !== 'string' || !AS.has(as)) fail(env, `${key}.as`, 'must be code, Coding or CodeableConcept');
     const t = env.tables.get(table)!;
-    return iterate(pos, [{ position: '.', read: `code:${table}` }], (ctx) => {
-      const s = asString(ctx);
-      if (s === '') return undefined;
+    return strings(source(`code:${table}`), reader, (s, ctx) => {
       const hit = t.lookup(s);
       const original = t.source ? { system: t.source, code: s } : { code: s };
       if (!hit) {
         if (as === 'CodeableConcept') return { coding: [original] };
-        if (!t.silentWhenUnmapped) ctx.run.warn(`code not in table ${table}`, ctx.base);
+        if (!t.silentWhenUnmapped) ctx.run.warn(`code not in table ${table}`, joinPosition(ctx.base, pos));
         return undefined;
       }
       const coding: Record<string, unknown> = t.target ? { system: t.target, code: hit.code } : { code: hit.code };
@@ -268,10 +286,61 @@ function compileFrom(env: CompileEnv, key: string, spec: Record<string, Json>): 
       return { coding: sameCoding(coding, original) ? [coding] : [coding, original] };
     });
   }
-  return iterate(pos, [{ position: '.', read: 'string' }], (ctx) => {
-    const s = asString(ctx);
-    return s === '' ? undefined : s;
-  });
+  return strings(source('string'), reader, (s) => s);
+}
+
+/** Reads the strings at a position: first sub-component of the addressed part, per repetition. */
+interface StringReader {
+  first(ctx: EvalCtx): string;
+  all(ctx: EvalCtx): string[];
+}
+
+function stringReader(pos: Position): StringReader {
+  const c = (pos.component ?? 1) - 1;
+  const sub = (pos.sub ?? 1) - 1;
+  if (pos.segment === undefined) {
+    // Relative: one value, no repetitions.
+    const read = (ctx: EvalCtx): string => {
+      const v = ctx.value;
+      if (v === undefined) return '';
+      if (pos.self) return clean(v[0]?.[0]).trim();
+      return clean(v[c]?.[sub]).trim();
+    };
+    return { first: read, all: (ctx) => [read(ctx)] };
+  }
+  const fieldOf = (ctx: EvalCtx): Hl7Repetition[] | undefined => {
+    const seg = pos.segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(pos.segment!);
+    return seg?.fields[pos.field ?? 0];
+  };
+  return {
+    first: (ctx) => {
+      const rep = fieldOf(ctx)?.[0];
+      return rep ? clean(rep[c]?.[sub]).trim() : '';
+    },
+    all: (ctx) => (fieldOf(ctx) ?? []).map((rep) => clean(rep[c]?.[sub]).trim()),
+  };
+}
+
+/** A string-valued spec: each non-empty string through `map`; one per repetition for arrays. */
+function strings(sources: MappedSource[], reader: StringReader, map: (s: string, ctx: EvalCtx) => unknown): CompiledValue {
+  return {
+    sources,
+    one: (ctx) => {
+      const s = reader.first(ctx);
+      if (s === '') return undefined;
+      const r = map(s, ctx);
+      return present(r) ? r : undefined;
+    },
+    many: (ctx) => {
+      const out: unknown[] = [];
+      for (const s of reader.all(ctx)) {
+        if (s === '') continue;
+        const r = map(s, ctx);
+        if (present(r)) out.push(r);
+      }
+      return out;
+    },
+  };
 }
 
 function sameCoding(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
@@ -298,53 +367,96 @@ function requiresOf(env: CompileEnv, key: string, spec: Record<string, Json>): s
  */
 export function compileObject(env: CompileEnv, key: string, raw: Json, requires: readonly string[] = [], keepConstOnly = false): CompiledObject {
   if (!isRecord(raw) || Object.keys(raw).length === 0) fail(env, key, 'must be a non-empty mapping of target keys');
-  const builders: ((ctx: EvalCtx, out: Record<string, unknown>) => void)[] = [];
+  const fields: Field[] = [];
   const sources: MappedSource[] = [];
-  const constKeys = new Set<string>();
   for (const [k, v] of Object.entries(raw)) {
     const m = KEY.exec(k);
     const path = `${key}.${k}`;
     if (!m) fail(env, path, 'not a target key (name, name[] or name[x])');
     const name = m[1]!;
-    if (isRecord(v) && 'const' in v) constKeys.add(name);
+    const isConst = isRecord(v) && 'const' in v;
+    const required = requires.includes(name);
     if (m[2] === '[]') {
       const specs = (Array.isArray(v) ? v : [v]).map((s, i) => compileValue(env, Array.isArray(v) ? `${path}[${i}]` : path, s));
       for (const s of specs) sources.push(...s.sources);
-      builders.push((ctx, out) => {
-        const items: unknown[] = [];
-        for (const s of specs) for (const item of s.many(ctx)) if (present(item)) items.push(item);
-        if (items.length) out[name] = items;
+      fields.push({
+        name,
+        isConst,
+        required,
+        choice: false,
+        compute: (ctx) => {
+          const items: unknown[] = [];
+          for (const s of specs) for (const item of s.many(ctx)) if (present(item)) items.push(item);
+          return items.length ? items : undefined;
+        },
       });
     } else {
       if (Array.isArray(v)) fail(env, path, 'a list of specs needs an array key (name[])');
       const s = compileValue(env, path, v);
       sources.push(...s.sources);
-      if (m[2] === '[x]') {
-        builders.push((ctx, out) => {
+      const choice = m[2] === '[x]';
+      fields.push({
+        name,
+        isConst,
+        required,
+        choice,
+        compute: (ctx) => {
           const r = s.one(ctx);
-          if (r === undefined) return;
-          // A choice-type transform returns { valueQuantity: ... }: one key of this element's name.
-          if (!isRecord(r)) throw new TypeError(`${path}: choice transform must return an object`);
-          for (const [ck, cv] of Object.entries(r)) if (ck.startsWith(name) && present(cv)) out[ck] = cv;
-        });
-      } else {
-        builders.push((ctx, out) => {
-          const r = s.one(ctx);
-          if (present(r)) out[name] = r;
-        });
-      }
+          if (choice && r !== undefined && !isRecord(r)) throw new TypeError(`${path}: choice transform must return an object`);
+          return present(r) ? r : undefined;
+        },
+      });
     }
   }
+  // Evaluation order: required keys, then the sent values, then constants — so a dropped element
+  // costs as little as possible. Output keeps the order the map declares.
+  const order = [...fields.keys()].sort((x, y) => rank(fields[x]!) - rank(fields[y]!));
+  const firstConst = order.findIndex((i) => fields[i]!.isConst);
   const build = (ctx: EvalCtx): Record<string, unknown> | undefined => {
+    const values: unknown[] = new Array(fields.length);
+    let any = false;
+    for (let j = 0; j < order.length; j++) {
+      const i = order[j]!;
+      const f = fields[i]!;
+      if (j === firstConst && !any && !keepConstOnly) return undefined; // constants alone: nothing sent
+      const v = f.compute(ctx);
+      if (v === undefined) {
+        if (f.required) {
+          if (any && holdsReference(values)) ctx.run.discarded = true;
+          return undefined;
+        }
+        continue;
+      }
+      values[i] = v;
+      if (!f.isConst) any = true;
+    }
+    if (!any && !(keepConstOnly && firstConst >= 0)) return undefined;
     const out: Record<string, unknown> = {};
-    for (const b of builders) b(ctx, out);
-    for (const r of requires) if (!(r in out)) return undefined;
-    const keys = Object.keys(out);
-    if (keys.length === 0) return undefined;
-    if (!keepConstOnly && constKeys.size && keys.every((k) => constKeys.has(k))) return undefined;
-    return out;
+    for (let i = 0; i < fields.length; i++) {
+      const v = values[i];
+      if (v === undefined) continue;
+      const f = fields[i]!;
+      if (f.choice) {
+        // A choice-type transform returns { valueQuantity: ... }: keys of this element's name.
+        for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) if (ck.startsWith(f.name) && present(cv)) out[ck] = cv;
+      } else out[f.name] = v;
+    }
+    for (const _ in out) return out;
+    return undefined;
   };
   return Object.assign(build, { sources });
+}
+
+interface Field {
+  readonly name: string;
+  readonly isConst: boolean;
+  readonly required: boolean;
+  readonly choice: boolean;
+  compute(ctx: EvalCtx): unknown;
+}
+
+function rank(f: Field): number {
+  return f.required ? 0 : f.isConst ? 2 : 1;
 }
 
 type IdPart = { pos: Position } | { ref: string } | { first: IdPart[] } | { all: Position[] };
@@ -401,7 +513,7 @@ export function compileId(env: CompileEnv, key: string, raw: Json): CompiledId {
       if (alt.of) {
         const v = select(ctx, alt.of)[0];
         if (isEmptyValue(v)) continue;
-        c = { ...ctx, value: v, base: joinPosition(ctx.base, alt.of) };
+        c = ctx.at(v, alt.of);
       }
       const parts = [type];
       let ok = true;
@@ -420,3 +532,4 @@ export function compileId(env: CompileEnv, key: string, raw: Json): CompiledId {
 }
 
 export { clean, isRecord };
+

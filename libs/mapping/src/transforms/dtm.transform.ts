@@ -37,8 +37,11 @@ export function parseDtm(raw: string): DtmParts | undefined {
   return { year: year!, month, day, hour, minute, second, fraction, zone: z };
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS[month - 1]!;
 }
 
 /** FHIR `date`: YYYY, YYYY-MM or YYYY-MM-DD (time parts, if any, are dropped). */

@@ -93,7 +93,12 @@ const observationValue: MultiTransform = ([typeArg, valueArg, unitsArg], t) => {
 };
 
 function withArg(t: TransformContext, argIndex: number): TransformContext {
-  return { timezone: t.timezone, lookup: t.lookup, datatype: t.datatype, warn: (r) => t.warn(r, argIndex) };
+  return {
+    timezone: t.timezone,
+    lookup: (table, code) => t.lookup(table, code),
+    datatype: (name, value) => t.datatype(name, value, argIndex),
+    warn: (r) => t.warn(r, argIndex),
+  };
 }
 
 /** A Quantity from a number and OBX-6 units (CWE: code^text^system). */

@@ -1,4 +1,5 @@
 import { HieError } from '@hie/common';
+import { canonicalJson } from '@hie/fhir';
 import type { FhirResource, OperationOutcome } from '@hie/fhir';
 import type { ConversionOutcome } from '../conversion.model.js';
 import { applyJsonPatch } from './json-patch.js';
@@ -10,7 +11,7 @@ import type { TransactionEntry } from './transaction-entry.parser.js';
 /** `<Type>/<id>`. */
 export type ResourceKey = string;
 
-/** A resource's current row as the planner needs it (content only for PATCH targets). */
+/** A resource's current row as the planner needs it (content: to compare with a PUT, or to PATCH). */
 export interface CurrentVersion {
   versionId: number;
   content?: string;
@@ -34,6 +35,12 @@ export interface MessageUpdate {
   resourceCount: number | null;
 }
 
+/** The last new version of a resource in a commit: it replaces the current row read at `prev`. */
+export interface CurrentRow extends VersionRow {
+  /** The version the plan was computed from; 0 when the resource did not exist. */
+  prev: number;
+}
+
 /** Everything one commit writes, computed in memory before any write. */
 export interface ConversionPlan {
   results: Map<string, 'applied' | 'skipped'>;
@@ -41,7 +48,13 @@ export interface ConversionPlan {
   /** Every new version, in the order applied. */
   history: VersionRow[];
   /** The last new version of each resource: the rows that become current, sorted by key. */
-  current: VersionRow[];
+  current: CurrentRow[];
+  /**
+   * Resources read but not written (unchanged PUTs, failed messages), with the version read
+   * (0: absent), sorted by key. An optimistic commit checks they are still at that version, so
+   * its decisions hold at commit time.
+   */
+  unchanged: { type: string; id: string; versionId: number }[];
   /** Search index rows of each resource in `current` (which replace the old ones). */
   index: Map<ResourceKey, SearchIndexEntries>;
   /** Keys that already had a current row (their old index rows must go). */
@@ -70,23 +83,28 @@ export function prepareOutcomes(outcomes: readonly ConversionOutcome[]): Prepare
   });
 }
 
-/** The resource keys a commit must read (and lock), with whether their content is needed. */
-export function keysToRead(prepared: readonly PreparedOutcome[], receivable: ReadonlySet<string>): Map<ResourceKey, boolean> {
-  const keys = new Map<ResourceKey, boolean>();
+/**
+ * The resource keys a commit must read, sorted. Their content is always needed: a PUT is
+ * compared with it (no-op when equal) and a PATCH applies to it.
+ */
+export function keysToRead(prepared: readonly PreparedOutcome[], receivable: ReadonlySet<string>): ResourceKey[] {
+  const keys = new Set<ResourceKey>();
   for (const p of prepared) {
     if (!p.entries || !receivable.has(p.outcome.messageId)) continue;
-    for (const e of p.entries) {
-      const key = `${e.type}/${e.id}`;
-      keys.set(key, (keys.get(key) ?? false) || e.op === 'patch');
-    }
+    for (const e of p.entries) keys.add(`${e.type}/${e.id}`);
   }
-  return new Map([...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** A resource as the plan sees it: parsed and canonicalised lazily, once per commit. */
 interface Working {
   versionId: number;
   resource?: FhirResource;
   content?: string;
+  /** JSON.stringify of the resource without meta.versionId/lastUpdated: the cheap first comparison. */
+  plain?: string;
+  /** canonicalJson of the same: the comparison that ignores key order. */
+  canonical?: string;
 }
 
 /**
@@ -99,6 +117,8 @@ export function planConversion(
   receivable: ReadonlySet<string>,
   current: ReadonlyMap<ResourceKey, CurrentVersion>,
   now: Date,
+  /** Every key read (sorted; absent ones included), for `unchanged`; default: the rows found. */
+  readKeys?: readonly ResourceKey[],
 ): ConversionPlan {
   const lastUpdated = now.toISOString();
   const results = new Map<string, 'applied' | 'skipped'>();
@@ -106,6 +126,12 @@ export function planConversion(
   const history: VersionRow[] = [];
   const working = new Map<ResourceKey, Working>();
   const done = new Set<string>();
+  // The current rows as read, parsed at most once however many messages touch them.
+  const baseline = new Map<ResourceKey, Working | undefined>();
+  const stored = (key: ResourceKey): Working | undefined => {
+    if (!baseline.has(key)) baseline.set(key, fromCurrent(current.get(key)));
+    return baseline.get(key);
+  };
 
   for (const { outcome, entries, error } of prepared) {
     const messageId = outcome.messageId;
@@ -125,17 +151,21 @@ export function planConversion(
     try {
       for (const entry of entries) {
         const key = `${entry.type}/${entry.id}`;
-        const base = overlay.get(key) ?? working.get(key) ?? fromCurrent(current.get(key));
-        const versionId = (base?.versionId ?? 0) + 1;
+        const base = overlay.get(key) ?? working.get(key) ?? stored(key);
         const body = entry.op === 'put' ? entry.resource : patched(entry, base);
-        const resource: FhirResource = {
-          ...body,
-          resourceType: entry.type,
-          id: entry.id,
-          meta: { ...(isRecord(body.meta) ? body.meta : {}), versionId: String(versionId), lastUpdated },
-        };
+        const meta = userMeta(body.meta);
+        const comparable: FhirResource = { ...body, resourceType: entry.type, id: entry.id, meta };
+        // No-op update (as HAPI FHIR does): the same content as the version it would replace
+        // writes nothing: no version, no history row, no index rebuild.
+        let plain: string | undefined;
+        if (base && (base.resource || base.content !== undefined)) {
+          plain = JSON.stringify(comparable);
+          if (sameContent(plain, comparable, base)) continue;
+        }
+        const versionId = (base?.versionId ?? 0) + 1;
+        const resource: FhirResource = { ...comparable, meta: { ...meta, versionId: String(versionId), lastUpdated } };
         const content = JSON.stringify(resource);
-        overlay.set(key, { versionId, resource, content });
+        overlay.set(key, { versionId, resource, content, ...(plain !== undefined ? { plain } : {}) });
         rows.push({ type: entry.type, id: entry.id, versionId, content, messageId });
       }
     } catch (failure) {
@@ -154,15 +184,45 @@ export function planConversion(
   const keys = [...latest.keys()].sort();
   const index = new Map<ResourceKey, SearchIndexEntries>();
   for (const key of keys) index.set(key, extractSearchIndex(working.get(key)!.resource!));
+  const unchanged: ConversionPlan['unchanged'] = [];
+  for (const key of readKeys ?? current.keys()) {
+    if (!latest.has(key)) unchanged.push({ ...splitKey(key), versionId: current.get(key)?.versionId ?? 0 });
+  }
+  unchanged.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     results,
     messageUpdates,
     history,
-    current: keys.map((k) => latest.get(k)!),
+    current: keys.map((k) => ({ ...latest.get(k)!, prev: current.get(k)?.versionId ?? 0 })),
+    unchanged,
     index,
     existingKeys: new Set([...current.keys()].filter((k) => latest.has(k))),
     now,
   };
+}
+
+/** The resource's meta without the store-assigned versionId/lastUpdated (undefined when nothing is left). */
+function userMeta(meta: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(meta)) return undefined;
+  const rest: Record<string, unknown> = { ...meta };
+  delete rest['versionId'];
+  delete rest['lastUpdated'];
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/**
+ * Whether a new version's content (`plain` = JSON.stringify of `comparable`) equals `base`'s,
+ * meta.versionId/lastUpdated aside. Equal JSON text is equal content; otherwise (a mapper may
+ * emit keys in another order) the canonical forms decide. Parses the stored row on first use.
+ */
+function sameContent(plain: string, comparable: FhirResource, base: Working): boolean {
+  if (base.plain === undefined) {
+    base.resource ??= JSON.parse(base.content!) as FhirResource;
+    base.plain = JSON.stringify({ ...base.resource, meta: userMeta(base.resource.meta) });
+  }
+  if (plain === base.plain) return true;
+  base.canonical ??= canonicalJson(JSON.parse(base.plain));
+  return canonicalJson(comparable) === base.canonical;
 }
 
 function fromCurrent(row: CurrentVersion | undefined): Working | undefined {
@@ -171,7 +231,8 @@ function fromCurrent(row: CurrentVersion | undefined): Working | undefined {
 
 /** A PATCH on a missing resource starts from `{resourceType, id}`: ops that need more fail. */
 function patched(entry: Extract<TransactionEntry, { op: 'patch' }>, base: Working | undefined): FhirResource {
-  const start: FhirResource = base?.resource ?? (base?.content ? (JSON.parse(base.content) as FhirResource) : { resourceType: entry.type, id: entry.id });
+  if (base && !base.resource && base.content !== undefined) base.resource = JSON.parse(base.content) as FhirResource;
+  const start: FhirResource = base?.resource ?? { resourceType: entry.type, id: entry.id };
   const result = applyJsonPatch(start, entry.patch);
   if (!isRecord(result) || result.resourceType !== entry.type || (result.id !== undefined && result.id !== entry.id)) {
     throw new HieError('FHIR_PATCH_FAILED', 'A JSON Patch may not change a resource type or id', { type: entry.type });
