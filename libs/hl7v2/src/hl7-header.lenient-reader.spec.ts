@@ -32,6 +32,11 @@ describe('readHeaderLeniently', () => {
     expect(header).toMatchObject({ sendingApplication: 'APP', controlId: 'C&1', triggerEvent: 'R01', characterSet: 'KLINGON' });
   });
 
+  it('prefers an MSH at the start of a line to the text "MSH" inside a field', () => {
+    const input = 'PID|1||x|MSH|y\rMSH|^~\\&|APP|FAC|||2024||ADT^A01|CTRL|P|2.5';
+    expect(readHeaderLeniently(input).header.controlId).toBe('CTRL');
+  });
+
   it('reads a truncated header as far as it goes', () => {
     expect(readHeaderLeniently('MSH|^~\\&|APP|FAC|RCV').header).toEqual({
       sendingApplication: 'APP',

@@ -32,7 +32,7 @@ export function readHeaderLeniently(input: string | Uint8Array): LenientHeader {
 function read(input: string | Uint8Array): LenientHeader {
   const bytes = typeof input === 'string' ? undefined : input.subarray(0, HEAD_BYTES);
   const head = bytes === undefined ? (input as string).slice(0, HEAD_BYTES) : latin1(bytes);
-  const start = head.indexOf('MSH');
+  const start = findMsh(head);
   if (start === -1) return { header: {}, delimiters: DEFAULT_DELIMITERS };
   let end = start;
   while (end < head.length && head[end] !== '\r' && head[end] !== '\n') end++;
@@ -71,6 +71,20 @@ function read(input: string | Uint8Array): LenientHeader {
   put('version', value(12));
   put('characterSet', value(18));
   return { header, delimiters };
+}
+
+/**
+ * Where MSH starts: preferably at the start of a line (a PID can hold the text "MSH"),
+ * else anywhere, as after garbage glued to the message.
+ */
+function findMsh(head: string): number {
+  let anywhere = -1;
+  for (let i = head.indexOf('MSH'); i !== -1; i = head.indexOf('MSH', i + 1)) {
+    const before = i === 0 ? 0 : head.charCodeAt(i - 1);
+    if (i === 0 || before === 0x0d || before === 0x0a || before === 0x0b || before === 0xfeff || before === 0xbf) return i;
+    if (anywhere === -1) anywhere = i;
+  }
+  return anywhere;
 }
 
 /** `fields[n]` is the raw text of MSH-n (n >= 3). */

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { decodeBytes, decodeEscapedBytes, latin1, lookupCharset, type Hl7Charset } from './hl7-charset.js';
 import { readDeclaredDelimiters } from './hl7-delimiters.js';
 import { unescapeValue, type HexDecoder } from './hl7-escape.codec.js';
@@ -38,8 +39,21 @@ const NOT_TEXT = /[\x00-\x08\x0b\x0e-\x1f]/;
  * @throws Hl7ParseError and nothing else.
  */
 export function parseHl7(input: string | Uint8Array, options: ParseHl7Options = {}): Hl7Message {
-  const { text, charset } = typeof input === 'string' ? fromString(input, options) : fromBytes(input, options);
-  return parseText(text, charset);
+  try {
+    const { text, charset } = typeof input === 'string' ? fromString(input, options) : fromBytes(input, options);
+    return parseText(text, charset);
+  } catch (error) {
+    // V8's own limits (string length, array length) surface as RangeError on absurd input.
+    if (error instanceof RangeError) throw tooLarge(options.maxBytes ?? MAX_TEXT_BYTES, inputBytes(input));
+    throw error;
+  }
+}
+
+/** The longest string V8 can hold: bytes beyond it cannot become text at all. */
+const MAX_TEXT_BYTES = constants.MAX_STRING_LENGTH;
+
+function inputBytes(input: string | Uint8Array): number {
+  return typeof input === 'string' ? input.length : input.byteLength;
 }
 
 function fromString(input: string, options: ParseHl7Options): { text: string; charset: Hl7Charset } {
@@ -54,8 +68,8 @@ function fromString(input: string, options: ParseHl7Options): { text: string; ch
 }
 
 function fromBytes(input: Uint8Array, options: ParseHl7Options): { text: string; charset: Hl7Charset } {
-  const max = options.maxBytes;
-  if (max !== undefined && input.byteLength > max) throw tooLarge(max, input.byteLength);
+  const max = Math.min(options.maxBytes ?? MAX_TEXT_BYTES, MAX_TEXT_BYTES);
+  if (input.byteLength > max) throw tooLarge(max, input.byteLength);
   const bytes = hasUtf8Bom(input) ? input.subarray(3) : input;
   // Every supported character set is ASCII-compatible, so MSH reads the same as Latin-1.
   const head = latin1(bytes.subarray(0, firstLineEnd(bytes)));

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Hl7Message } from './hl7-message.model.js';
 import { parseHl7 } from './hl7.parser.js';
 import { serializeHl7 } from './hl7.serializer.js';
-import { ADT_A01, ADT_A04_V23, ADT_A40, ORU_R01_V24 } from './testing/corpus.fixture.js';
+import { ADT_A01, ADT_A01_FULL, ADT_A04_V23, ADT_A40, ORU_R01_V24 } from './testing/corpus.fixture.js';
 
 describe('serializeHl7', () => {
   it.each([
     ['ADT^A01', ADT_A01],
+    ['ADT^A01 in full', ADT_A01_FULL],
     ['ADT^A04 v2.3', ADT_A04_V23],
     ['ORU^R01 v2.4', ORU_R01_V24],
     ['ADT^A40', ADT_A40],

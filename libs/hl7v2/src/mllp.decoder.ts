@@ -13,6 +13,7 @@ export interface MllpDecoderOptions {
 const START = 0x0b;
 const END = 0x1c;
 const CR = 0x0d;
+const LF = 0x0a;
 /** How much of an oversize frame is kept: enough to read MSH and answer an ACK. */
 export const OVERSIZE_HEAD_BYTES = 64 * 1024;
 
@@ -21,7 +22,7 @@ const State = {
   Outside: 0,
   /** Inside a frame, collecting payload. */
   Inside: 1,
-  /** Just after an end block: one CR is expected and swallowed. */
+  /** Just after an end block: its CR (and any LF) is swallowed. */
   AfterEnd: 2,
 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -33,7 +34,7 @@ type State = (typeof State)[keyof typeof State];
  * its first 64 KiB are kept and reported as 'oversize' when its end block arrives.
  *
  * Tolerated deviations, because senders in the field make them: an end block without the
- * CR ends the frame; a start block inside a frame abandons the unfinished frame (reported
+ * CR ends the frame, and CR/LF bytes right after an end block are not garbage; a start block inside a frame abandons the unfinished frame (reported
  * as garbage) and starts a new one, as when a sender restarts mid-frame.
  */
 export class MllpDecoder {
@@ -57,11 +58,13 @@ export class MllpDecoder {
     const n = chunk.length;
     while (i < n) {
       if (this.state === State.AfterEnd) {
-        this.state = State.Outside;
-        if (chunk[i] === CR) {
+        // The CR that ends the frame, and the LF some senders add, are not garbage.
+        const b = chunk[i];
+        if (b === CR || b === LF) {
           i++;
           continue;
         }
+        this.state = State.Outside;
       }
       if (this.state === State.Outside) {
         const start = chunk.indexOf(START, i);

@@ -36,6 +36,22 @@ export class ConversionRun {
     this.issues.push({ severity: 'warning', code: 'value', diagnostics: `${position}: ${reason}; value dropped`, expression: [position] });
   }
 
+  private readonly derivedSources = new Map<string, Hl7Repetition[]>();
+
+  /**
+   * True when datatype map `map` already made resource `id` from an equal value in this message
+   * (datatype maps read only their value and MSH, so an equal value gives an equal resource).
+   * Records the value otherwise.
+   */
+  seenDerived(map: string, id: string, value: Hl7Repetition): boolean {
+    const key = `${map} ${id}`;
+    const seen = this.derivedSources.get(key);
+    if (seen?.some((v) => sameValue(v, value))) return true;
+    if (seen) seen.push(value);
+    else this.derivedSources.set(key, [value]);
+    return false;
+  }
+
   /** deterministicId(idSecret, parts), memoised for the message (a practitioner named twice). */
   id(parts: readonly string[]): string {
     const key = parts.join('\u001f');
@@ -165,6 +181,18 @@ export function mergeInto(target: Record<string, unknown>, add: Record<string, u
     else if (!sameJson(cur, v)) lost.push(`${path}${k}`);
   }
   return lost;
+}
+
+function sameValue(a: Hl7Repetition, b: Hl7Repetition): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
 }
 
 function isPlain(v: unknown): v is Record<string, unknown> {

@@ -4,7 +4,9 @@ import { MappingError } from '../mapping.errors.js';
 import { createCodeTable, type CodeTable, type CodeTableEntry } from './code-table.js';
 import type { CompiledId, CompiledMessageMap, CompiledObject, CompiledSegmentMap, EvalCtx, RequiredRule } from './compiled.model.js';
 import type { GroupDef } from './group-instance.js';
-import { compileId, compileObject, isRecord, type CompileEnv } from './value.compiler.js';
+import { isRecord, type CompileEnv } from './compile-env.js';
+import { compileId } from './id.compiler.js';
+import { compileObject } from './value.compiler.js';
 
 type Json = unknown;
 const SEGMENT = /^[A-Z][A-Z0-9]{2}$/;
@@ -95,13 +97,17 @@ export function compileDatatypeMap(env: CompileEnv, name: string, doc: Json): Co
   const type = str(file, doc, 'resource', RESOURCE);
   if (!('id' in doc)) fail(file, 'id', 'is required for a resource datatype map');
   const id = compileId(env, 'id', doc['id']);
-  return { name, sources: fields.sources, evaluate: resourceMaker(type, id, fields) };
+  return { name, sources: fields.sources, evaluate: resourceMaker(name, type, id, fields) };
 }
 
-function resourceMaker(type: string, id: CompiledId, fields: CompiledObject): (ctx: EvalCtx) => unknown {
+function resourceMaker(name: string, type: string, id: CompiledId, fields: CompiledObject): (ctx: EvalCtx) => unknown {
   return (ctx) => {
+    const value = ctx.value;
+    const rid = value ? id(ctx, type) : undefined;
+    // The same value seen again (a practitioner in PV1-7 and PV1-17, an assigning authority on
+    // every identifier) makes the same resource: skip building and merging it again.
+    if (rid && value && ctx.run.seenDerived(name, rid, value)) return { reference: `${type}/${rid}` };
     const body = fields(ctx);
-    const rid = body ? id(ctx, type) : undefined;
     if (!body || !rid) {
       ctx.run.warn(`not enough to identify a ${type}`, ctx.base);
       return undefined;

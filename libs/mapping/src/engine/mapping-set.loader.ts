@@ -14,7 +14,7 @@ import {
 } from './map.compiler.js';
 import { createIdFactory } from './id-factory.js';
 import { convertMessage } from './message.converter.js';
-import type { CompileEnv } from './value.compiler.js';
+import type { CompileEnv } from './compile-env.js';
 
 const KINDS = ['messages', 'segments', 'datatypes', 'codes'] as const;
 type Kind = (typeof KINDS)[number];

@@ -1,30 +1,10 @@
-import type { Hl7Repetition } from '@hie/hl7v2';
-import { MappingError } from '../mapping.errors.js';
 import type { MappedSource } from '../mapping-set.model.js';
-import type { TransformRegistry } from '../transforms/index.js';
-import type { CodeTable } from './code-table.js';
-import type { CompiledId, CompiledObject, CompiledValue, EvalCtx } from './compiled.model.js';
-import {
-  clean,
-  firstString,
-  isEmptyValue,
-  joinPosition,
-  parsePosition,
-  selectAbsolute,
-  selectRelative,
-  type Position,
-} from './position.js';
-
-/** What the value compiler needs from the loader: names it can check and resolve. */
-export interface CompileEnv {
-  readonly file: string;
-  readonly transforms: TransformRegistry;
-  readonly tables: ReadonlyMap<string, CodeTable>;
-  /** Whether a datatype map of that name exists (its closure is looked up at run time). */
-  hasDatatype(name: string): boolean;
-  /** Static sources a datatype map reads (relative to its value). */
-  datatypeSources(name: string): readonly MappedSource[];
-}
+import { fail, isRecord, type CompileEnv } from './compile-env.js';
+import type { CompiledObject, CompiledValue, EvalCtx } from './compiled.model.js';
+import { cloneJson, holdsReference, present } from './json-values.js';
+import { isEmptyValue, joinPosition, parsePosition, type Position } from './position.js';
+import { stringReader, strings } from './string-reader.js';
+import { select } from './value-select.js';
 
 type Json = unknown;
 const SPEC_KEYS = new Set(['from', 'type', 'transform', 'code', 'as', 'each', 'object', 'requires', 'const', 'ref', 'refs', 'fn', 'args', 'default']);
@@ -32,60 +12,10 @@ const KEY = /^([a-z][A-Za-z0-9]*)(\[\]|\[x\])?$/;
 const AS = new Set(['code', 'Coding', 'CodeableConcept']);
 const TYPE_NAME = /^[A-Z][A-Za-z]+$/;
 
-function isRecord(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function fail(env: CompileEnv, key: string, reason: string): never {
-  throw new MappingError(env.file, key, reason);
-}
-
 export function compilePosition(env: CompileEnv, key: string, raw: Json): Position {
   const p = typeof raw === 'string' || typeof raw === 'number' ? parsePosition(raw) : undefined;
   if (!p) fail(env, key, `not a position (expected e.g. PID-3.1, 4.2 or .)`);
   return p;
-}
-
-/** Values at a position in the current context: every repetition for an absolute field. */
-function select(ctx: EvalCtx, pos: Position): Hl7Repetition[] {
-  if (pos.segment === undefined) {
-    const v = selectRelative(ctx.value, pos);
-    return v === undefined ? [] : [v];
-  }
-  // Another segment is read from the current group or its parents only: an OBX never reads
-  // some other order's OBR.
-  const seg = pos.segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(pos.segment);
-  return selectAbsolute(seg, pos);
-}
-
-/** Drops empty strings, arrays and objects so no empty element is ever written. */
-function present(v: unknown): boolean {
-  if (v === undefined || v === null || v === '') return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === 'object') {
-    for (const _ in v) return true;
-    return false;
-  }
-  return true;
-}
-
-function holdsReference(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(holdsReference);
-  if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) if (k === 'reference' || holdsReference(x)) return true;
-  }
-  return false;
-}
-
-/** A constant's copy per use, so no two resources share (and a merge never mutates) one object. */
-function cloneJson(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(cloneJson);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = cloneJson(x);
-    return out;
-  }
-  return v;
 }
 
 /** Compiles one value spec (see docs/mappings.md, Value specs). */
@@ -289,60 +219,6 @@ function compileFrom(env: CompileEnv, key: string, spec: Record<string, Json>): 
   return strings(source('string'), reader, (s) => s);
 }
 
-/** Reads the strings at a position: first sub-component of the addressed part, per repetition. */
-interface StringReader {
-  first(ctx: EvalCtx): string;
-  all(ctx: EvalCtx): string[];
-}
-
-function stringReader(pos: Position): StringReader {
-  const c = (pos.component ?? 1) - 1;
-  const sub = (pos.sub ?? 1) - 1;
-  if (pos.segment === undefined) {
-    // Relative: one value, no repetitions.
-    const read = (ctx: EvalCtx): string => {
-      const v = ctx.value;
-      if (v === undefined) return '';
-      if (pos.self) return clean(v[0]?.[0]).trim();
-      return clean(v[c]?.[sub]).trim();
-    };
-    return { first: read, all: (ctx) => [read(ctx)] };
-  }
-  const fieldOf = (ctx: EvalCtx): Hl7Repetition[] | undefined => {
-    const seg = pos.segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(pos.segment!);
-    return seg?.fields[pos.field ?? 0];
-  };
-  return {
-    first: (ctx) => {
-      const rep = fieldOf(ctx)?.[0];
-      return rep ? clean(rep[c]?.[sub]).trim() : '';
-    },
-    all: (ctx) => (fieldOf(ctx) ?? []).map((rep) => clean(rep[c]?.[sub]).trim()),
-  };
-}
-
-/** A string-valued spec: each non-empty string through `map`; one per repetition for arrays. */
-function strings(sources: MappedSource[], reader: StringReader, map: (s: string, ctx: EvalCtx) => unknown): CompiledValue {
-  return {
-    sources,
-    one: (ctx) => {
-      const s = reader.first(ctx);
-      if (s === '') return undefined;
-      const r = map(s, ctx);
-      return present(r) ? r : undefined;
-    },
-    many: (ctx) => {
-      const out: unknown[] = [];
-      for (const s of reader.all(ctx)) {
-        if (s === '') continue;
-        const r = map(s, ctx);
-        if (present(r)) out.push(r);
-      }
-      return out;
-    },
-  };
-}
-
 function sameCoding(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return a['system'] === b['system'] && a['code'] === b['code'];
 }
@@ -412,6 +288,7 @@ export function compileObject(env: CompileEnv, key: string, raw: Json, requires:
   // costs as little as possible. Output keeps the order the map declares.
   const order = [...fields.keys()].sort((x, y) => rank(fields[x]!) - rank(fields[y]!));
   const firstConst = order.findIndex((i) => fields[i]!.isConst);
+  if (firstConst < 0 && requires.length === 0) return Object.assign(simpleBuild(fields), { sources });
   const build = (ctx: EvalCtx): Record<string, unknown> | undefined => {
     const values: unknown[] = new Array(fields.length);
     let any = false;
@@ -455,81 +332,24 @@ interface Field {
   compute(ctx: EvalCtx): unknown;
 }
 
-function rank(f: Field): number {
-  return f.required ? 0 : f.isConst ? 2 : 1;
-}
-
-type IdPart = { pos: Position } | { ref: string } | { first: IdPart[] } | { all: Position[] };
-
-function compileIdPart(env: CompileEnv, key: string, raw: Json): IdPart {
-  if (Array.isArray(raw)) return { first: raw.map((r, i) => compileIdPart(env, `${key}[${i}]`, r)) };
-  if (isRecord(raw)) {
-    const keys = Object.keys(raw);
-    const all = raw['all'];
-    if (keys.length === 1 && Array.isArray(all) && all.length > 0) {
-      return { all: all.map((p, i) => compilePosition(env, `${key}.all[${i}]`, p)) };
+/** The common case (no constants, nothing required): write each value as it comes. */
+function simpleBuild(fields: readonly Field[]): (ctx: EvalCtx) => Record<string, unknown> | undefined {
+  return (ctx) => {
+    let out: Record<string, unknown> | undefined;
+    for (const f of fields) {
+      const v = f.compute(ctx);
+      if (v === undefined) continue;
+      out ??= {};
+      if (f.choice) {
+        for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) if (ck.startsWith(f.name) && present(cv)) out[ck] = cv;
+      } else out[f.name] = v;
     }
-    if (keys.length !== 1 || keys[0] !== 'ref' || typeof raw['ref'] !== 'string') {
-      fail(env, key, 'an id part is a position, { ref: Type }, { all: [positions] } or a list (first non-empty)');
-    }
-    return { ref: raw['ref'] };
-  }
-  return { pos: compilePosition(env, key, raw) };
-}
-
-function evalIdPart(ctx: EvalCtx, part: IdPart): string {
-  if ('pos' in part) return firstString(select(ctx, part.pos)[0]).trim();
-  if ('ref' in part) {
-    const slot = ctx.group.findSlot(part.ref);
-    return slot ? ctx.run.slotId(slot) : '';
-  }
-  if ('all' in part) {
-    // Every value, empty ones included, so positions stay apart: non-empty if any is.
-    const vals = part.all.map((p) => firstString(select(ctx, p)[0]).trim());
-    return vals.some((v) => v !== '') ? vals.join('|') : '';
-  }
-  for (const p of part.first) {
-    const s = evalIdPart(ctx, p);
-    if (s) return s;
-  }
-  return '';
-}
-
-/** Compiles `id:` alternatives; the first whose parts are all non-empty gives the id. */
-export function compileId(env: CompileEnv, key: string, raw: Json): CompiledId {
-  if (!Array.isArray(raw) || raw.length === 0) fail(env, key, 'must be a list of alternatives ({ of?, parts })');
-  const alts = raw.map((alt, i) => {
-    const k = `${key}[${i}]`;
-    if (!isRecord(alt)) fail(env, k, 'an alternative is { of?, parts }');
-    for (const ak of Object.keys(alt)) if (ak !== 'of' && ak !== 'parts') fail(env, `${k}.${ak}`, 'unknown key');
-    const of = alt['of'] === undefined ? undefined : compilePosition(env, `${k}.of`, alt['of']);
-    const rawParts = alt['parts'];
-    if (!Array.isArray(rawParts) || rawParts.length === 0) fail(env, `${k}.parts`, 'must be a non-empty list');
-    return { of, parts: rawParts.map((p, j) => compileIdPart(env, `${k}.parts[${j}]`, p)) };
-  });
-  return (ctx, type) => {
-    for (const alt of alts) {
-      let c = ctx;
-      if (alt.of) {
-        const v = select(ctx, alt.of)[0];
-        if (isEmptyValue(v)) continue;
-        c = ctx.at(v, alt.of);
-      }
-      const parts = [type];
-      let ok = true;
-      for (const p of alt.parts) {
-        const s = evalIdPart(c, p);
-        if (!s) {
-          ok = false;
-          break;
-        }
-        parts.push(s);
-      }
-      if (ok) return ctx.run.id(parts);
-    }
+    if (out) for (const _ in out) return out;
     return undefined;
   };
 }
 
-export { clean, isRecord };
+function rank(f: Field): number {
+  return f.required ? 0 : f.isConst ? 2 : 1;
+}
 

@@ -154,16 +154,16 @@ export function planConversion(
         const base = overlay.get(key) ?? working.get(key) ?? stored(key);
         const body = entry.op === 'put' ? entry.resource : patched(entry, base);
         const meta = userMeta(body.meta);
-        const comparable: FhirResource = { ...body, resourceType: entry.type, id: entry.id, meta };
         // No-op update (as HAPI FHIR does): the same content as the version it would replace
         // writes nothing: no version, no history row, no index rebuild.
         let plain: string | undefined;
         if (base && (base.resource || base.content !== undefined)) {
+          const comparable: FhirResource = { ...body, resourceType: entry.type, id: entry.id, meta };
           plain = JSON.stringify(comparable);
           if (sameContent(plain, comparable, base)) continue;
         }
         const versionId = (base?.versionId ?? 0) + 1;
-        const resource: FhirResource = { ...comparable, meta: { ...meta, versionId: String(versionId), lastUpdated } };
+        const resource: FhirResource = { ...body, resourceType: entry.type, id: entry.id, meta: { ...meta, versionId: String(versionId), lastUpdated } };
         const content = JSON.stringify(resource);
         overlay.set(key, { versionId, resource, content, ...(plain !== undefined ? { plain } : {}) });
         rows.push({ type: entry.type, id: entry.id, versionId, content, messageId });
