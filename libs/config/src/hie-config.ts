@@ -28,6 +28,12 @@ export interface HieConfig {
     readonly recoverAfterMillis: number;
   };
   readonly mappingsDir: string;
+  /**
+   * UTC offset (`+01:00`, `Z`) assumed for v2 times sent without one. Unset: such times are
+   * reduced to date precision, since FHIR forbids a time without a zone and guessing one
+   * would misstate when things happened.
+   */
+  readonly sourceTimezone?: string;
   /** Keys deterministic resource ids, so ids reveal nothing about identifiers. */
   readonly idSecret: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';

@@ -27,5 +27,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HIE_MLLP_PORT: '99999' })).toThrow(/HIE_MLLP_PORT/);
     expect(() => loadConfig({ HIE_ROLE: 'boss' })).toThrow(/HIE_ROLE must be one of/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must use/);
+    expect(() => loadConfig({ HIE_SOURCE_TIMEZONE: 'Europe/Paris' })).toThrow(/HIE_SOURCE_TIMEZONE/);
+  });
+
+  it('takes the source time zone as a UTC offset', () => {
+    expect(loadConfig({}).sourceTimezone).toBeUndefined();
+    expect(loadConfig({ HIE_SOURCE_TIMEZONE: '-05:00' }).sourceTimezone).toBe('-05:00');
   });
 });

@@ -45,6 +45,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       recoverAfterMillis: int(env, 'HIE_RECOVER_AFTER_MILLIS', 30_000, 100, 86_400_000),
     },
     mappingsDir: resolve(cwd, env.HIE_MAPPINGS_DIR ?? 'mappings'),
+    sourceTimezone: utcOffset(env, 'HIE_SOURCE_TIMEZONE'),
     idSecret: env.HIE_ID_SECRET ?? 'hie-development-id-secret',
     logLevel: oneOf(env, 'HIE_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
   };
@@ -73,6 +74,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === undefined || raw === '') return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   throw new InvalidInputError('CONFIG_INVALID', `${name} must be one of ${allowed.join(', ')}`, { name });
+}
+
+function utcOffset(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (/^(Z|[+-](0\d|1[0-4]):[0-5]\d)$/.test(raw)) return raw;
+  throw new InvalidInputError('CONFIG_INVALID', `${name} must be Z or a UTC offset like +01:00`, { name });
 }
 
 function requireUrl(name: string, raw: string, protocols: readonly string[]): string {

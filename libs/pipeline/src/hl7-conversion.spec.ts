@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Bundle, FhirResource, FhirValidator, OperationOutcomeIssue } from '@hie/fhir';
 import type { MappingSet } from '@hie/mapping';
 import { ConversionError } from '@hie/mapping';
+import { loadConfig } from '@hie/config';
 import { Hl7Conversion } from './hl7-conversion.js';
 
 const ADT = 'MSH|^~\\&|APP|FAC|R|RF|20240101120000||ADT^A01^ADT_A01|C1|P|2.5.1\rPID|1||MRN1^^^H^MR||Doe^Jane\r';
@@ -46,6 +47,14 @@ describe('Hl7Conversion', () => {
     const receivedAt = new Date(0);
     conversion.convert(ADT, { messageId: 'm1', receivedAt });
     expect(seen).toEqual({ idSecret: 'secret', messageId: 'm1', receivedAt });
+  });
+
+  it('passes the configured source time zone to the maps', () => {
+    let seen: { timezone?: string } = {};
+    const config = loadConfig({ HIE_SOURCE_TIMEZONE: '+02:00' });
+    const conversion = Hl7Conversion.fromConfig(mappings((_m, o) => ((seen = o), { bundle: patientBundle('1980-01-01'), issues: [] })), validator, config);
+    conversion.convert(ADT);
+    expect(seen.timezone).toBe('+02:00');
   });
 
   it('fails with the FHIRPaths of invalid elements', () => {

@@ -1,5 +1,6 @@
 import type { Bundle, FhirValidator, OperationOutcome, OperationOutcomeIssue } from '@hie/fhir';
 import { parseHl7 } from '@hie/hl7v2';
+import type { HieConfig } from '@hie/config';
 import type { MappingSet } from '@hie/mapping';
 import { failure, failureFromError, toIssue } from './hl7-failure.mapper.js';
 
@@ -8,6 +9,8 @@ export interface Hl7ConversionOptions {
   /** Keys the deterministic resource ids. */
   readonly idSecret: string;
   readonly maxMessageBytes?: number;
+  /** UTC offset assumed for v2 times sent without one (see HieConfig.sourceTimezone). */
+  readonly timezone?: string;
 }
 
 /** A conversion either gives a valid Bundle (with warnings) or an OperationOutcome. */
@@ -27,6 +30,15 @@ export class Hl7Conversion {
     private readonly options: Hl7ConversionOptions,
   ) {}
 
+  /** The conversion as the engine and `hie convert` run it, from the deployment's settings. */
+  static fromConfig(mappings: Pick<MappingSet, 'supports' | 'convert'>, validator: FhirValidator, config: HieConfig): Hl7Conversion {
+    return new Hl7Conversion(mappings, validator, {
+      idSecret: config.idSecret,
+      maxMessageBytes: config.limits.maxMessageBytes,
+      timezone: config.sourceTimezone,
+    });
+  }
+
   convert(raw: string | Uint8Array, context: { messageId?: string; receivedAt?: Date } = {}): ConversionAttempt {
     let bundle: Bundle;
     let warnings: OperationOutcomeIssue[];
@@ -35,7 +47,7 @@ export class Hl7Conversion {
       if (!this.mappings.supports(message.header)) {
         return failed([toIssue(failure('HL7_UNSUPPORTED_MESSAGE', { segment: 'MSH', segmentIndex: 1, field: 9 }))]);
       }
-      const result = this.mappings.convert(message, { idSecret: this.options.idSecret, ...context });
+      const result = this.mappings.convert(message, { idSecret: this.options.idSecret, timezone: this.options.timezone, ...context });
       bundle = result.bundle;
       warnings = result.issues;
     } catch (error) {

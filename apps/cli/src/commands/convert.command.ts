@@ -18,10 +18,7 @@ export function registerConvertCommand(program: Command, ctx: CliContext): void 
     .description('print the FHIR R4 Bundle for an HL7 v2 file (no server needed)')
     .argument('<file>', 'HL7 v2 file')
     .action(async (file: string) => {
-      const conversion = new Hl7Conversion(await loadMappings(mappingsDir(ctx)), createR4Validator(), {
-        idSecret: ctx.config.idSecret,
-        maxMessageBytes: ctx.config.limits.maxMessageBytes,
-      });
+      const conversion = Hl7Conversion.fromConfig(await loadMappings(mappingsDir(ctx)), createR4Validator(), ctx.config);
       const raw = await readFile(file);
       const messages = splitMessages(raw);
       const results = (messages.length > 0 ? messages : [raw]).map((m) => conversion.convert(m, { receivedAt: new Date() }));

@@ -37,8 +37,7 @@ export function coreProviders(config: HieConfig): Provider[] {
     },
     {
       provide: Hl7Conversion,
-      useFactory: (m: MappingSet, v: FhirValidator, c: HieConfig) =>
-        new Hl7Conversion(m, v, { idSecret: c.idSecret, maxMessageBytes: c.limits.maxMessageBytes }),
+      useFactory: (m: MappingSet, v: FhirValidator, c: HieConfig) => Hl7Conversion.fromConfig(m, v, c),
       inject: [MAPPING_SET, FHIR_VALIDATOR, HIE_CONFIG],
     },
     {
