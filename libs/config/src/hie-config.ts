@@ -14,7 +14,7 @@ export interface HieConfig {
   readonly limits: {
     /** Largest message accepted for conversion; larger ones are kept and answered AR. */
     readonly maxMessageBytes: number;
-    /** Largest MLLP frame buffered at all; past it the connection is answered AR and closed. */
+    /** Largest MLLP frame buffered at all; past it only the head is kept, answered AR. */
     readonly maxFrameBytes: number;
   };
   readonly intake: {

@@ -63,11 +63,11 @@ function isIdChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46;
 }
 
-/** R4 id: `[A-Za-z0-9\-\.]{1,64}`, on value.slice(start) without the copy. */
-export function isId(value: string, start = 0): boolean {
-  const length = value.length - start;
+/** R4 id: `[A-Za-z0-9\-\.]{1,64}`, on value.slice(start, end) without the copy. */
+export function isId(value: string, start = 0, end = value.length): boolean {
+  const length = end - start;
   if (length < 1 || length > 64) return false;
-  for (let i = start; i < value.length; i++) if (!isIdChar(value.charCodeAt(i))) return false;
+  for (let i = start; i < end; i++) if (!isIdChar(value.charCodeAt(i))) return false;
   return true;
 }
 

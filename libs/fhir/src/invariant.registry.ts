@@ -224,8 +224,22 @@ const registry: Record<string, Invariant> = {
     human: 'FullUrl must be unique in a bundle, or else entries with the same fullUrl must have different meta.versionId (except in history bundles)',
     test: (o) => {
       if (o['type'] === 'history') return true;
+      // Unique fullUrls (the usual case) are settled without building a key per entry.
+      const entries = list(o['entry']);
+      const fullUrls = new Set<string>();
+      let repeated = false;
+      for (let i = 0; i < entries.length; i++) {
+        const fullUrl = obj(entries[i])?.['fullUrl'];
+        if (typeof fullUrl !== 'string') continue;
+        if (fullUrls.has(fullUrl)) {
+          repeated = true;
+          break;
+        }
+        fullUrls.add(fullUrl);
+      }
+      if (!repeated) return true;
       const seen = new Set<string>();
-      for (const e of list(o['entry'])) {
+      for (const e of entries) {
         const entry = obj(e);
         const fullUrl = entry?.['fullUrl'];
         if (typeof fullUrl !== 'string') continue;

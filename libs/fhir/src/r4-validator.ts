@@ -15,8 +15,27 @@ export interface FhirValidator {
   validate(resource: FhirResource): OperationOutcomeIssue[];
 }
 
-/** An item check; `index` is the position in the array, or -1 for a single value. */
-type ItemCheck = (value: unknown, ctx: ValidationContext, index: number) => void;
+/**
+ * What an element's values are checked as. One `switch` on this small integer replaces a
+ * closure per element: the hot path makes no indirect calls except the primitive check itself.
+ */
+const Kind = {
+  Primitive: 0,
+  /** a `code` with a required, enumerable binding */
+  CodeInSet: 1,
+  /** a complex type or backbone element */
+  Object: 2,
+  /** a Coding with a required, enumerable binding */
+  CodingInSet: 3,
+  /** a CodeableConcept with a required, enumerable binding */
+  ConceptInSet: 4,
+  Reference: 5,
+  /** a resource (Bundle.entry.resource, Parameters.parameter.resource...) */
+  Resource: 6,
+  /** an item of `contained` */
+  Contained: 7,
+} as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
 
 interface KeyedInvariant extends Invariant {
   readonly key: string;
@@ -38,9 +57,25 @@ interface Prop {
   readonly choiceName: string;
   /** for `_name`: the primitive element it extends */
   readonly extends: Prop | undefined;
-  readonly check: ItemCheck;
+  readonly kind: Kind;
+  /** Primitive, CodeInSet: the value check */
+  readonly valueCheck: PrimitiveCheck | undefined;
+  /** Primitive, CodeInSet: the issue text when the value check fails */
+  readonly message: string;
+  /** CodeInSet, CodingInSet, ConceptInSet: the required value set */
+  readonly codes: ValueSetCodes | null;
+  /** Reference: the allowed target types (null = any) */
+  readonly targets: ReadonlySet<string> | null;
+  /** Object kinds: the type name, or the backbone path when `backbone` */
+  readonly shapeName: string;
+  readonly backbone: boolean;
+  /** Object kinds: compiled on first use (recursive types would otherwise compile forever) */
+  shape: Shape | undefined;
   readonly invariants: readonly KeyedInvariant[];
 }
+
+/** The part of a {@link Prop} that says how its values are checked. */
+type ValueRule = Pick<Prop, 'kind' | 'valueCheck' | 'message' | 'codes' | 'targets' | 'shapeName' | 'backbone' | 'shape'>;
 
 interface RequiredRule {
   readonly element: string;
@@ -96,6 +131,7 @@ class R4Validator implements FhirValidator {
   private readonly primitives: Map<string, PrimitiveCheck>;
   private readonly valueSets = new Map<string, ValueSetCodes | null>();
   private readonly ctx = new ValidationContext();
+  private elementShape: Shape | undefined;
 
   constructor(private readonly table: R4Structure) {
     const regexes = new Map<string, string>();
@@ -218,44 +254,44 @@ class R4Validator implements FhirValidator {
   private checkBundleEntries(bundle: JsonObject, ctx: ValidationContext): void {
     const entries = bundle['entry'];
     if (!Array.isArray(entries)) return;
-    entries.forEach((entry, i) => {
-      if (!isObject(entry) || typeof entry['fullUrl'] !== 'string') return;
+    for (let i = 0; i < entries.length; i++) {
+      const entry: unknown = entries[i];
+      if (!isObject(entry) || typeof entry['fullUrl'] !== 'string') continue;
       const fullUrl = entry['fullUrl'];
       const resource = entry['resource'];
-      const at = `.entry${indexSegment(i)}.fullUrl`;
       if (fullUrl.startsWith('urn:uuid:')) {
-        if (!isUrnUuid(fullUrl)) ctx.report('value', 'fullUrl urn:uuid: is not followed by a lowercase UUID', at);
-        return;
+        if (!isUrnUuid(fullUrl)) ctx.report('value', 'fullUrl urn:uuid: is not followed by a lowercase UUID', fullUrlAt(i));
+        continue;
       }
-      if (!isObject(resource) || fullUrl.startsWith('urn:')) return;
+      if (!isObject(resource) || fullUrl.startsWith('urn:')) continue;
       const literal = parseLiteralReference(fullUrl);
       if (literal === undefined) {
-        if (resource['id'] !== undefined) ctx.report('value', 'fullUrl of a resource with an id must be its RESTful URL (.../Type/id)', at);
+        if (resource['id'] !== undefined) ctx.report('value', 'fullUrl of a resource with an id must be its RESTful URL (.../Type/id)', fullUrlAt(i));
       } else if (literal.type !== resource['resourceType'] || literal.id !== resource['id']) {
-        ctx.report('value', 'fullUrl does not match the resource type and id of the entry', at);
+        ctx.report('value', 'fullUrl does not match the resource type and id of the entry', fullUrlAt(i));
       }
-    });
+    }
   }
 
   // ---- objects ----
 
   private validateObject(obj: JsonObject, shape: Shape, ctx: ValidationContext): void {
+    const props = shape.props;
     let count = 0;
-    let chosen: string[] | undefined;
+    // One bit per choice group seen (R4 has at most 5 per element): no array per object.
+    let chosen = 0;
     for (const key in obj) {
       count++;
-      const prop = shape.props.get(key);
+      const prop = props.get(key);
       if (prop === undefined) {
         if (key !== 'resourceType' || !shape.isResource) ctx.report('structure', `Unknown element "${key}" in ${shape.name}`, `.${key}`);
         continue;
       }
-      if (prop.choiceGroup >= 0) {
-        chosen ??= new Array<string>(shape.choiceGroups);
-        const previous = chosen[prop.choiceGroup];
-        if (previous === undefined) chosen[prop.choiceGroup] = prop.choiceName;
-        else if (previous !== prop.choiceName) {
-          ctx.report('structure', `Only one type of a choice element may be present (${previous}, ${prop.choiceName})`, prop.segment);
-        }
+      const group = prop.choiceGroup;
+      if (group >= 0) {
+        const bit = 1 << group;
+        if ((chosen & bit) === 0) chosen |= bit;
+        else this.checkChoice(obj, props, prop, ctx);
       }
       ctx.push(prop.segment);
       this.checkProp(prop, obj[key], obj, ctx);
@@ -265,18 +301,38 @@ class R4Validator implements FhirValidator {
       ctx.report('structure', `Empty object: ${shape.name} must have a value or children (ele-1)`);
       return;
     }
-    for (const rule of shape.required) {
+    const required = shape.required;
+    for (let r = 0; r < required.length; r++) {
+      const rule = required[r]!;
+      const keys = rule.keys;
       let present = false;
-      for (const key of rule.keys) {
-        if (obj[key] !== undefined) {
+      for (let k = 0; k < keys.length; k++) {
+        if (obj[keys[k]!] !== undefined) {
           present = true;
           break;
         }
       }
       if (!present) ctx.report('required', `Missing required element ${rule.element} in ${shape.name}`, `.${rule.element}`);
     }
-    for (const invariant of shape.invariants) {
+    const invariants = shape.invariants;
+    for (let i = 0; i < invariants.length; i++) {
+      const invariant = invariants[i]!;
       if (!invariant.test(obj)) ctx.report('invariant', `${invariant.key}: ${invariant.human}`);
+    }
+  }
+
+  /**
+   * A second key of the same choice group (`valueString` after `_valueString`, or a second
+   * variant): the first one seen decides, as a variant may come with its `_` form only.
+   */
+  private checkChoice(obj: JsonObject, props: ReadonlyMap<string, Prop>, prop: Prop, ctx: ValidationContext): void {
+    for (const key in obj) {
+      const first = props.get(key);
+      if (first === undefined || first.choiceGroup !== prop.choiceGroup) continue;
+      if (first.choiceName !== prop.choiceName) {
+        ctx.report('structure', `Only one type of a choice element may be present (${first.choiceName}, ${prop.choiceName})`, prop.segment);
+      }
+      return;
     }
   }
 
@@ -309,7 +365,7 @@ class R4Validator implements FhirValidator {
           const ext = Array.isArray(extensions) ? (extensions[i] as unknown) : undefined;
           if (ext === null || ext === undefined) ctx.report('structure', `Null item in ${prop.key} without a matching _${prop.key} extension`);
         } else {
-          prop.check(item, ctx, i);
+          this.checkValue(prop, item, ctx, i);
           if (prop.invariants.length > 0 && isObject(item)) this.checkInvariants(prop, item, ctx);
         }
         ctx.pop();
@@ -324,7 +380,7 @@ class R4Validator implements FhirValidator {
       ctx.report('structure', `Element ${prop.key} must not be null`);
       return;
     }
-    prop.check(value, ctx, -1);
+    this.checkValue(prop, value, ctx, -1);
     if (prop.invariants.length > 0 && isObject(value)) this.checkInvariants(prop, value, ctx);
   }
 
@@ -336,7 +392,7 @@ class R4Validator implements FhirValidator {
 
   /** `_name`: the id/extensions of a primitive, parallel to it (with nulls) when it repeats. */
   private checkPrimitiveExtension(base: Prop, value: unknown, parent: JsonObject, ctx: ValidationContext): void {
-    const element = this.typeShape('Element');
+    const element = (this.elementShape ??= this.typeShape('Element'));
     if (!base.isArray) {
       if (!isObject(value)) ctx.report('structure', `_${base.key} must be a JSON object`);
       else this.validateObject(value, element, ctx);
@@ -425,7 +481,6 @@ class R4Validator implements FhirValidator {
         const key = isChoice ? baseName + capitalize(jsonSuffix(type)) : baseName;
         if (props.has(key)) continue;
         const primitive = this.table.types[type]?.k === 'p';
-        const check = this.itemCheck(type, `${name}.${baseName}`, spec);
         const prop: Prop = {
           key,
           segment: `.${key}`,
@@ -437,7 +492,7 @@ class R4Validator implements FhirValidator {
           choiceGroup: group,
           choiceName: key,
           extends: undefined,
-          check,
+          ...this.valueRule(type, `${name}.${baseName}`, spec),
           invariants: elementInvariants,
         };
         props.set(key, prop);
@@ -462,30 +517,25 @@ class R4Validator implements FhirValidator {
     return out;
   }
 
-  private itemCheck(type: string, path: string, spec: ElementSpec): ItemCheck {
-    if (type === '@') {
-      let shape: Shape | undefined;
-      return (value, ctx) => this.checkObject(value, (shape ??= this.backboneShape(path)), ctx);
-    }
-    if (type.startsWith('#')) {
-      let shape: Shape | undefined;
-      return (value, ctx) => this.checkObject(value, (shape ??= this.backboneShape(type.slice(1))), ctx);
-    }
-    if (type === 'Resource') {
-      if (path.endsWith('.contained')) return (value, ctx, index) => this.checkContained(value, ctx, index);
-      return (value, ctx) => {
-        if (!isObject(value)) ctx.report('structure', 'A resource must be a JSON object');
-        else this.validateResource(value, ctx, false);
-      };
-    }
+  /** How the values of an element of type `type` (at `path`) are checked: see {@link Kind}. */
+  private valueRule(type: string, path: string, spec: ElementSpec): ValueRule {
+    const rule = (kind: Kind, shapeName: string, extra: Partial<ValueRule> = {}): ValueRule => ({
+      kind,
+      valueCheck: undefined,
+      message: '',
+      codes: null,
+      targets: null,
+      shapeName,
+      backbone: false,
+      shape: undefined,
+      ...extra,
+    });
+    if (type === '@') return rule(Kind.Object, path, { backbone: true });
+    if (type.startsWith('#')) return rule(Kind.Object, type.slice(1), { backbone: true });
+    if (type === 'Resource') return rule(path.endsWith('.contained') ? Kind.Contained : Kind.Resource, type);
     if (type === 'Reference' || type.startsWith('Reference(')) {
       const targets = type === 'Reference' ? null : new Set(type.slice(10, -1).split(','));
-      let shape: Shape | undefined;
-      return (value, ctx) => {
-        if (!this.checkObject(value, (shape ??= this.typeShape('Reference')), ctx)) return;
-        const ref = (value as JsonObject)['reference'];
-        if (typeof ref === 'string') checkReferenceString(ref, targets, ctx);
-      };
+      return rule(Kind.Reference, 'Reference', { targets });
     }
     const typeSpec = this.table.types[type];
     if (typeSpec === undefined) throw new Error(`unknown type ${type} at ${path}`);
@@ -494,41 +544,56 @@ class R4Validator implements FhirValidator {
       const check = this.primitives.get(type);
       if (check === undefined) throw new Error(`no check for primitive ${type}`);
       const message = `Invalid ${type}: expected ${expectedJson(type)}`;
-      if (codes !== null && type === 'code') {
-        const notInSet = `Code not in the required value set ${codes.url}`;
-        return (value, ctx) => {
-          if (!check(value)) ctx.report('value', message);
-          else if (!codes.all.has(value as string)) ctx.report('code-invalid', notInSet);
-        };
-      }
-      return (value, ctx) => {
-        if (!check(value)) ctx.report('value', message);
-      };
+      const inSet = codes !== null && type === 'code';
+      return rule(inSet ? Kind.CodeInSet : Kind.Primitive, type, { valueCheck: check, message, codes: inSet ? codes : null });
     }
-    let shape: Shape | undefined;
-    if (codes !== null && (type === 'Coding' || type === 'CodeableConcept')) {
-      const notInSet = `No coding from the required value set ${codes.url}`;
-      const concept = type === 'CodeableConcept';
-      return (value, ctx) => {
-        if (!this.checkObject(value, (shape ??= this.typeShape(type)), ctx)) return;
-        const obj = value as JsonObject;
-        const ok = concept ? Array.isArray(obj['coding']) && obj['coding'].some((c) => codingInSet(c, codes)) : codingInSet(obj, codes);
-        if (!ok) ctx.report('code-invalid', notInSet);
-      };
-    }
-    return (value, ctx) => {
-      this.checkObject(value, (shape ??= this.typeShape(type)), ctx);
-    };
+    if (codes !== null && type === 'Coding') return rule(Kind.CodingInSet, type, { codes });
+    if (codes !== null && type === 'CodeableConcept') return rule(Kind.ConceptInSet, type, { codes });
+    return rule(Kind.Object, type);
   }
 
-  /** Validates an object against a shape; false when it is not even an object. */
-  private checkObject(value: unknown, shape: Shape, ctx: ValidationContext): boolean {
+  /** The compiled shape of an Object-kind prop, compiled on first use. */
+  private propShape(prop: Prop): Shape {
+    const shape = prop.backbone ? this.backboneShape(prop.shapeName) : this.typeShape(prop.shapeName);
+    prop.shape = shape;
+    return shape;
+  }
+
+  /** Checks one value (an item, or the single value) of `prop`; `index` is its array position or -1. */
+  private checkValue(prop: Prop, value: unknown, ctx: ValidationContext, index: number): void {
+    const kind = prop.kind;
+    if (kind === Kind.Primitive) {
+      if (!prop.valueCheck!(value)) ctx.report('value', prop.message);
+      return;
+    }
+    if (kind === Kind.CodeInSet) {
+      if (!prop.valueCheck!(value)) ctx.report('value', prop.message);
+      else if (!prop.codes!.all.has(value as string)) ctx.report('code-invalid', `Code not in the required value set ${prop.codes!.url}`);
+      return;
+    }
+    if (kind === Kind.Resource) {
+      if (!isObject(value)) ctx.report('structure', 'A resource must be a JSON object');
+      else this.validateResource(value, ctx, false);
+      return;
+    }
+    if (kind === Kind.Contained) {
+      this.checkContained(value, ctx, index);
+      return;
+    }
+    const shape = prop.shape ?? this.propShape(prop);
     if (!isObject(value)) {
       ctx.report('structure', `Expected a JSON object (${shape.name})`);
-      return false;
+      return;
     }
     this.validateObject(value, shape, ctx);
-    return true;
+    if (kind === Kind.Reference) {
+      const ref = value['reference'];
+      if (typeof ref === 'string') checkReferenceString(ref, prop.targets, ctx);
+    } else if (kind === Kind.CodingInSet || kind === Kind.ConceptInSet) {
+      const codes = prop.codes!;
+      const ok = kind === Kind.ConceptInSet ? conceptInSet(value, codes) : codingInSet(value, codes);
+      if (!ok) ctx.report('code-invalid', `No coding from the required value set ${codes.url}`);
+    }
   }
 
   private checkContained(value: unknown, ctx: ValidationContext, index: number): void {
@@ -567,10 +632,22 @@ class R4Validator implements FhirValidator {
   }
 }
 
+/** The expression suffix of entry `i`'s fullUrl, built only when an issue is reported there. */
+function fullUrlAt(i: number): string {
+  return `.entry${indexSegment(i)}.fullUrl`;
+}
+
 function jsonSuffix(type: string): string {
   if (type.startsWith('Reference(')) return 'Reference';
   if (type === 'SimpleQuantity' || type === 'MoneyQuantity') return 'Quantity';
   return type;
+}
+
+function conceptInSet(concept: JsonObject, codes: ValueSetCodes): boolean {
+  const coding = concept['coding'];
+  if (!Array.isArray(coding)) return false;
+  for (let i = 0; i < coding.length; i++) if (codingInSet(coding[i], codes)) return true;
+  return false;
 }
 
 function codingInSet(coding: unknown, codes: ValueSetCodes): boolean {

@@ -5,13 +5,31 @@ import type { ValidationContext } from './validation-context.js';
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const OID = /^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$/;
-const TYPE_NAME = /^[A-Z][A-Za-z]+$/;
 
-/**
- * `Type/id` or `Type/id/_history/vid`, optionally after an absolute service base (`http://x/fhir/`):
- * the type name (not yet checked against R4) and id, or undefined when the string has another form.
- */
-export function parseRestfulUrl(value: string): { type: string; id: string } | undefined {
+/** Where the parts of a RESTful URL are, as offsets into the string (no substrings are made). */
+interface RestfulParts {
+  /** start of the type name (after the service base's last `/`, or 0) */
+  readonly typeStart: number;
+  /** the `/` between type and id */
+  readonly idSlash: number;
+  /** end of the id (before `/_history/`, or the string's end) */
+  readonly idEnd: number;
+}
+
+function isTypeNameAt(value: string, start: number, end: number): boolean {
+  // TYPE_NAME (`[A-Z][A-Za-z]+`) by char codes: no substring, no regex.
+  if (end - start < 2) return false;
+  const first = value.charCodeAt(start);
+  if (first < 65 || first > 90) return false;
+  for (let i = start + 1; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
+}
+
+/** {@link parseRestfulUrl} without allocating: the offsets of type and id, or undefined. */
+function restfulParts(value: string): RestfulParts | undefined {
   let end = value.length;
   const history = value.lastIndexOf('/_history/');
   if (history >= 0) {
@@ -20,13 +38,44 @@ export function parseRestfulUrl(value: string): { type: string; id: string } | u
   }
   const idSlash = value.lastIndexOf('/', end - 1);
   if (idSlash <= 0) return undefined;
-  const id = value.slice(idSlash + 1, end);
-  if (!isId(id)) return undefined;
+  if (!isId(value, idSlash + 1, end)) return undefined;
   const typeSlash = value.lastIndexOf('/', idSlash - 1);
-  const type = value.slice(typeSlash + 1, idSlash);
-  if (!TYPE_NAME.test(type)) return undefined;
+  if (!isTypeNameAt(value, typeSlash + 1, idSlash)) return undefined;
   if (typeSlash >= 0 && !(SCHEME.test(value) && isUri(value))) return undefined;
-  return { type, id };
+  return { typeStart: typeSlash + 1, idSlash, idEnd: end };
+}
+
+/**
+ * The R4 resource type names by length and first letter, so a reference's type is found with a
+ * `startsWith` or two on the reference itself instead of a substring hashed into a Set.
+ */
+const TYPES_BY_SHAPE = new Map<number, string[]>();
+for (const name of R4_RESOURCE_TYPES) {
+  const key = name.length * 128 + name.charCodeAt(0);
+  const list = TYPES_BY_SHAPE.get(key);
+  if (list === undefined) TYPES_BY_SHAPE.set(key, [name]);
+  else list.push(name);
+}
+
+/** The R4 resource type named by value[start..end), as the canonical string, or undefined. */
+function knownTypeAt(value: string, start: number, end: number): string | undefined {
+  const candidates = TYPES_BY_SHAPE.get((end - start) * 128 + value.charCodeAt(start));
+  if (candidates === undefined) return undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const name = candidates[i]!;
+    if (value.startsWith(name, start)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * `Type/id` or `Type/id/_history/vid`, optionally after an absolute service base (`http://x/fhir/`):
+ * the type name (not yet checked against R4) and id, or undefined when the string has another form.
+ */
+export function parseRestfulUrl(value: string): { type: string; id: string } | undefined {
+  const parts = restfulParts(value);
+  if (parts === undefined) return undefined;
+  return { type: value.slice(parts.typeStart, parts.idSlash), id: value.slice(parts.idSlash + 1, parts.idEnd) };
 }
 
 /** The R4 resource type and id a RESTful URL (relative or absolute) points at, if it is one. */
@@ -73,11 +122,11 @@ export function checkReferenceString(ref: string, targets: ReadonlySet<string> |
     if (!OID.test(ref)) ctx.report('value', 'Invalid urn:oid reference', '.reference');
     return;
   }
-  const literal = parseRestfulUrl(ref);
-  if (literal !== undefined) {
-    const type = literal.type;
-    if (!R4_RESOURCE_TYPES.has(type)) {
-      ctx.report('value', `Reference to an unknown resource type ${type}`, '.reference');
+  const parts = restfulParts(ref);
+  if (parts !== undefined) {
+    const type = knownTypeAt(ref, parts.typeStart, parts.idSlash);
+    if (type === undefined) {
+      ctx.report('value', `Reference to an unknown resource type ${ref.slice(parts.typeStart, parts.idSlash)}`, '.reference');
     } else if (targets !== null && !targets.has(type)) {
       ctx.report('structure', `Reference to a ${type} where the element allows ${[...targets].join(', ')}`, '.reference');
     }

@@ -8,6 +8,7 @@ import type { EvalCtx } from './compiled.model.js';
 import { Ctx } from './eval-context.js';
 import { joinPosition, type Position } from './position.js';
 import type { Slot } from './slot.js';
+import { ID_PART_SEPARATOR } from './id-factory.js';
 
 /** Datatype maps by name, as the run sees them. */
 export type DatatypeEvaluator = (name: string, ctx: EvalCtx) => unknown;
@@ -21,14 +22,14 @@ export class ConversionRun {
   readonly derived = new Set<string>();
   /** Set when an element was left out after its parts were made (so orphans may exist). */
   discarded = false;
-  private readonly ids = new Map<string, string>();
 
   constructor(
     readonly message: Hl7Message,
     readonly options: ConvertOptions,
     readonly tables: ReadonlyMap<string, CodeTable>,
     readonly datatype: DatatypeEvaluator,
-    private readonly makeId: (parts: readonly string[]) => string,
+    /** deterministicId over parts joined by ID_PART_SEPARATOR (memoised by the caller across messages). */
+    private readonly makeId: (joined: string) => string,
   ) {}
 
   /** Records a dropped value: the position, never the value. */
@@ -36,7 +37,8 @@ export class ConversionRun {
     this.issues.push({ severity: 'warning', code: 'value', diagnostics: `${position}: ${reason}; value dropped`, expression: [position] });
   }
 
-  private readonly derivedSources = new Map<string, Hl7Repetition[]>();
+  /** Values each derived resource was made from, by id (ids hash the type, so they do not collide). */
+  private readonly derivedSources = new Map<string, { map: string; value: Hl7Repetition }[]>();
 
   /**
    * True when datatype map `map` already made resource `id` from an equal value in this message
@@ -44,23 +46,22 @@ export class ConversionRun {
    * Records the value otherwise.
    */
   seenDerived(map: string, id: string, value: Hl7Repetition): boolean {
-    const key = `${map} ${id}`;
-    const seen = this.derivedSources.get(key);
-    if (seen?.some((v) => sameValue(v, value))) return true;
-    if (seen) seen.push(value);
-    else this.derivedSources.set(key, [value]);
+    const seen = this.derivedSources.get(id);
+    if (seen) {
+      for (const s of seen) if (s.map === map && sameValue(s.value, value)) return true;
+      seen.push({ map, value });
+    } else this.derivedSources.set(id, [{ map, value }]);
     return false;
   }
 
-  /** deterministicId(idSecret, parts), memoised for the message (a practitioner named twice). */
+  /** deterministicId(idSecret, parts). */
   id(parts: readonly string[]): string {
-    const key = parts.join('\u001f');
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.makeId(parts);
-      this.ids.set(key, id);
-    }
-    return id;
+    return this.makeId(parts.join(ID_PART_SEPARATOR));
+  }
+
+  /** deterministicId(idSecret, parts) from the parts already joined by ID_PART_SEPARATOR. */
+  idOfKey(joined: string): string {
+    return this.makeId(joined);
   }
 
   /** The id of a slot, computed once; ids may depend on other slots' ids (never in a cycle). */
@@ -172,7 +173,8 @@ class RunTransformContext implements TransformContext {
 /** Arrays concatenate; objects merge; a scalar already set is kept. Returns the keys not kept. */
 export function mergeInto(target: Record<string, unknown>, add: Record<string, unknown>, path = ''): string[] {
   const lost: string[] = [];
-  for (const [k, v] of Object.entries(add)) {
+  for (const k in add) {
+    const v = add[k];
     const cur = target[k];
     if (cur === undefined) target[k] = v;
     else if (Array.isArray(cur) && Array.isArray(v)) {
@@ -199,6 +201,21 @@ function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Equal JSON text (keys in the same order), compared without serialising. */
 function sameJson(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const kx = Object.keys(x);
+  const ky = Object.keys(y);
+  if (kx.length !== ky.length) return false;
+  for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i] || !sameJson(x[kx[i]!], y[kx[i]!])) return false;
+  return true;
 }

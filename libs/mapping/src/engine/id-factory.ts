@@ -87,8 +87,20 @@ function toBytes(words: Uint32Array): Uint8Array {
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const encoder = new TextEncoder();
 
+/** The byte that separates parts in the hashed input (as deterministicId joins them). */
+export const ID_PART_SEPARATOR = '\u001f';
+
 /** A deterministicId(secret, parts) function with the key's pads precomputed. */
 export function createIdFactory(secret: string): (parts: readonly string[]) => string {
+  const ofKey = createKeyedIdFactory(secret);
+  return (parts) => ofKey(parts.join(ID_PART_SEPARATOR));
+}
+
+/**
+ * The same, over the parts already joined by ID_PART_SEPARATOR (callers build that key once and
+ * use it for their memo too). Buffers are reused across calls: no allocation but the input bytes.
+ */
+export function createKeyedIdFactory(secret: string): (joined: string) => string {
   let key: Uint8Array = encoder.encode(secret);
   if (key.length > 64) key = toBytes(finish(new Uint32Array(IV), 0, key));
   const pad = (x: number): Uint32Array => {
@@ -100,14 +112,49 @@ export function createIdFactory(secret: string): (parts: readonly string[]) => s
   };
   const inner = pad(0x36);
   const outer = pad(0x5c);
-  return (parts) => {
-    const mac = toBytes(finish(outer, 64, toBytes(finish(inner, 64, encoder.encode(parts.join('\u001f'))))));
-    mac[6] = (mac[6]! & 0x0f) | 0x80; // version 8, as deterministicId sets it
-    mac[8] = (mac[8]! & 0x3f) | 0x80;
+  const h = new Uint32Array(8);
+  // The outer hash always absorbs one block: the 32-byte inner digest plus padding (64 + 32 bytes).
+  const outerBlock = new Uint8Array(64);
+  outerBlock[32] = 0x80;
+  outerBlock[62] = ((64 + 32) * 8) >>> 8;
+  outerBlock[63] = ((64 + 32) * 8) & 0xff;
+  let buf = new Uint8Array(256);
+  return (joined) => {
+    // UTF-8 bytes of the input, then SHA-256 padding, in a reused buffer.
+    const max = joined.length * 3 + 72;
+    if (buf.length < max) buf = new Uint8Array(Math.max(max, buf.length * 2));
+    const n = encoder.encodeInto(joined, buf).written;
+    const blocks = Math.ceil((n + 9) / 64);
+    const end = blocks * 64;
+    buf.fill(0, n, end);
+    buf[n] = 0x80;
+    const bits = (64 + n) * 8;
+    buf[end - 5] = Math.floor(bits / 2 ** 32) & 0xff;
+    buf[end - 4] = (bits >>> 24) & 0xff;
+    buf[end - 3] = (bits >>> 16) & 0xff;
+    buf[end - 2] = (bits >>> 8) & 0xff;
+    buf[end - 1] = bits & 0xff;
+    h.set(inner);
+    for (let off = 0; off < end; off += 64) compress(h, buf, off);
+    for (let i = 0; i < 8; i++) {
+      const w = h[i]!;
+      outerBlock[i * 4] = w >>> 24;
+      outerBlock[i * 4 + 1] = (w >>> 16) & 0xff;
+      outerBlock[i * 4 + 2] = (w >>> 8) & 0xff;
+      outerBlock[i * 4 + 3] = w & 0xff;
+    }
+    h.set(outer);
+    compress(h, outerBlock, 0);
     let s = '';
-    for (let i = 0; i < 16; i++) {
-      s += HEX[mac[i]!];
-      if (i === 3 || i === 5 || i === 7 || i === 9) s += '-';
+    for (let i = 0; i < 4; i++) {
+      let w = h[i]!;
+      // version 8 and the RFC 9562 variant, as deterministicId sets them (bytes 6 and 8).
+      if (i === 1) w = (w & 0xffff0fff) | 0x00008000;
+      else if (i === 2) w = (w & 0x3fffffff) | 0x80000000;
+      s += HEX[w >>> 24]! + HEX[(w >>> 16) & 0xff]!;
+      if (i === 1 || i === 2) s += '-';
+      s += HEX[(w >>> 8) & 0xff]! + HEX[w & 0xff]!;
+      if (i < 2) s += '-';
     }
     return s;
   };

@@ -1,45 +1,55 @@
 import type { CompiledId, EvalCtx } from './compiled.model.js';
-import { firstString, isEmptyValue, type Position } from './position.js';
+import { isEmptyValue } from './position.js';
 import { fail, isRecord, type CompileEnv } from './compile-env.js';
 import { compilePosition } from './value.compiler.js';
-import { select } from './value-select.js';
+import { firstSelectedString, select } from './value-select.js';
+import { ID_PART_SEPARATOR } from './id-factory.js';
 
 type Json = unknown;
 
-type IdPart = { pos: Position } | { ref: string } | { first: IdPart[] } | { all: Position[] };
+/** An id part, compiled: its string in the context ('' = missing). */
+type IdPart = (ctx: EvalCtx) => string;
 
 function compileIdPart(env: CompileEnv, key: string, raw: Json): IdPart {
-  if (Array.isArray(raw)) return { first: raw.map((r, i) => compileIdPart(env, `${key}[${i}]`, r)) };
+  if (Array.isArray(raw)) {
+    // First non-empty.
+    const first = raw.map((r, i) => compileIdPart(env, `${key}[${i}]`, r));
+    return (ctx) => {
+      for (let i = 0; i < first.length; i++) {
+        const s = first[i]!(ctx);
+        if (s) return s;
+      }
+      return '';
+    };
+  }
   if (isRecord(raw)) {
     const keys = Object.keys(raw);
     const all = raw['all'];
     if (keys.length === 1 && Array.isArray(all) && all.length > 0) {
-      return { all: all.map((p, i) => compilePosition(env, `${key}.all[${i}]`, p)) };
+      const positions = all.map((p, i) => compilePosition(env, `${key}.all[${i}]`, p));
+      // Every value, empty ones included, so positions stay apart: non-empty if any is.
+      return (ctx) => {
+        let joined = '';
+        let any = false;
+        for (let i = 0; i < positions.length; i++) {
+          const v = firstSelectedString(ctx, positions[i]!).trim();
+          if (v !== '') any = true;
+          joined = i === 0 ? v : `${joined}|${v}`;
+        }
+        return any ? joined : '';
+      };
     }
     if (keys.length !== 1 || keys[0] !== 'ref' || typeof raw['ref'] !== 'string') {
       fail(env, key, 'an id part is a position, { ref: Type }, { all: [positions] } or a list (first non-empty)');
     }
-    return { ref: raw['ref'] };
+    const alias = raw['ref'];
+    return (ctx) => {
+      const slot = ctx.group.findSlot(alias);
+      return slot ? ctx.run.slotId(slot) : '';
+    };
   }
-  return { pos: compilePosition(env, key, raw) };
-}
-
-function evalIdPart(ctx: EvalCtx, part: IdPart): string {
-  if ('pos' in part) return firstString(select(ctx, part.pos)[0]).trim();
-  if ('ref' in part) {
-    const slot = ctx.group.findSlot(part.ref);
-    return slot ? ctx.run.slotId(slot) : '';
-  }
-  if ('all' in part) {
-    // Every value, empty ones included, so positions stay apart: non-empty if any is.
-    const vals = part.all.map((p) => firstString(select(ctx, p)[0]).trim());
-    return vals.some((v) => v !== '') ? vals.join('|') : '';
-  }
-  for (const p of part.first) {
-    const s = evalIdPart(ctx, p);
-    if (s) return s;
-  }
-  return '';
+  const pos = compilePosition(env, key, raw);
+  return (ctx) => firstSelectedString(ctx, pos).trim();
 }
 
 /** Compiles `id:` alternatives; the first whose parts are all non-empty gives the id. */
@@ -62,17 +72,18 @@ export function compileId(env: CompileEnv, key: string, raw: Json): CompiledId {
         if (isEmptyValue(v)) continue;
         c = ctx.at(v, alt.of);
       }
-      const parts = [type];
+      // The hashed input is built as one string (the parts joined), also the memo's key.
+      let joined = type;
       let ok = true;
       for (const p of alt.parts) {
-        const s = evalIdPart(c, p);
+        const s = p(c);
         if (!s) {
           ok = false;
           break;
         }
-        parts.push(s);
+        joined = `${joined}${ID_PART_SEPARATOR}${s}`;
       }
-      if (ok) return ctx.run.id(parts);
+      if (ok) return ctx.run.idOfKey(joined);
     }
     return undefined;
   };

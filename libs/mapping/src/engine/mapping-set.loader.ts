@@ -12,7 +12,7 @@ import {
   compileSegmentMap,
   type CompiledDatatypeMap,
 } from './map.compiler.js';
-import { createIdFactory } from './id-factory.js';
+import { createKeyedIdFactory } from './id-factory.js';
 import { convertMessage } from './message.converter.js';
 import type { CompileEnv } from './compile-env.js';
 
@@ -115,13 +115,12 @@ export function loadMappingSet(files: readonly MappingFile[], transforms: Transf
 const ID_CACHE_SIZE = 20_000;
 
 /** A bounded memo (oldest first out) in front of the keyed hash; in memory only, never logged. */
-function cachedIds(make: (parts: readonly string[]) => string): (parts: readonly string[]) => string {
+function cachedIds(make: (joined: string) => string): (joined: string) => string {
   const cache = new Map<string, string>();
-  return (parts) => {
-    const key = parts.join('\u001f');
+  return (key) => {
     let id = cache.get(key);
     if (id === undefined) {
-      id = make(parts);
+      id = make(key);
       if (cache.size >= ID_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       cache.set(key, id);
     }
@@ -140,12 +139,12 @@ class CompiledMappingSet implements MappingSet {
   ) {}
 
   /** Id factories by secret (a deployment has one or two: current and next). */
-  private readonly idFactories = new Map<string, (parts: readonly string[]) => string>();
+  private readonly idFactories = new Map<string, (joined: string) => string>();
 
-  private idFactory(secret: string): (parts: readonly string[]) => string {
+  private idFactory(secret: string): (joined: string) => string {
     let f = this.idFactories.get(secret);
     if (!f) {
-      f = cachedIds(createIdFactory(secret));
+      f = cachedIds(createKeyedIdFactory(secret));
       if (this.idFactories.size > 8) this.idFactories.clear();
       this.idFactories.set(secret, f);
     }

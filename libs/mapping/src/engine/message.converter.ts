@@ -91,7 +91,7 @@ export function convertMessage(
   options: ConvertOptions,
   tables: ReadonlyMap<string, CodeTable>,
   datatype: DatatypeEvaluator,
-  makeId: (parts: readonly string[]) => string,
+  makeId: (joined: string) => string,
 ): ConversionResult {
   if (clean(message.header.controlId).trim() === '') {
     throw new ConversionError('HL7_REQUIRED_MISSING', 'required field MSH-10 is empty', { segment: 'MSH', segmentIndex: 1, field: 10 });

@@ -1,6 +1,6 @@
 import type { Hl7Repetition } from '@hie/hl7v2';
 import type { EvalCtx } from './compiled.model.js';
-import { selectAbsolute, selectRelative, type Position } from './position.js';
+import { clean, selectAbsolute, selectRelative, type Position } from './position.js';
 
 /** Values at a position in the current context: every repetition for an absolute field. */
 export function select(ctx: EvalCtx, pos: Position): Hl7Repetition[] {
@@ -14,3 +14,29 @@ export function select(ctx: EvalCtx, pos: Position): Hl7Repetition[] {
   return selectAbsolute(seg, pos);
 }
 
+
+/**
+ * `firstString(select(ctx, pos)[0])` without building the selected values: the first string of
+ * the first repetition that has the addressed component (and sub-component).
+ */
+export function firstSelectedString(ctx: EvalCtx, pos: Position): string {
+  if (pos.segment === undefined) {
+    const v = ctx.value;
+    if (v === undefined) return '';
+    if (pos.self) return clean(v[0]?.[0]);
+    return clean(v[(pos.component ?? 1) - 1]?.[(pos.sub ?? 1) - 1]);
+  }
+  const seg = pos.segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(pos.segment);
+  const field = seg?.fields[pos.field ?? 0];
+  if (field === undefined || field.length === 0) return '';
+  if (pos.component === undefined) return clean(field[0]![0]?.[0]);
+  const c = pos.component - 1;
+  for (let i = 0; i < field.length; i++) {
+    const comp = field[i]![c];
+    if (comp === undefined) continue;
+    if (pos.sub === undefined) return clean(comp[0]);
+    const s = comp[pos.sub - 1];
+    if (s !== undefined) return clean(s);
+  }
+  return '';
+}

@@ -1,7 +1,7 @@
 import type { MappedSource } from '../mapping-set.model.js';
 import { fail, isRecord, type CompileEnv } from './compile-env.js';
 import type { CompiledObject, CompiledValue, EvalCtx } from './compiled.model.js';
-import { cloneJson, holdsReference, present } from './json-values.js';
+import { holdsReference, jsonCopier, present } from './json-values.js';
 import { isEmptyValue, joinPosition, parsePosition, type Position } from './position.js';
 import { stringReader, strings } from './string-reader.js';
 import { select } from './value-select.js';
@@ -53,7 +53,8 @@ function compileCore(env: CompileEnv, key: string, spec: Record<string, Json>, s
       extra([]);
       const c = spec['const'];
       if (!present(c)) fail(env, `${key}.const`, 'must not be empty');
-      return { sources: [], one: () => cloneJson(c), many: () => [cloneJson(c)] };
+      const copy = jsonCopier(c);
+      return { sources: [], one: copy, many: () => [copy()] };
     }
     case 'ref':
     case 'refs': {
@@ -255,16 +256,28 @@ export function compileObject(env: CompileEnv, key: string, raw: Json, requires:
     if (m[2] === '[]') {
       const specs = (Array.isArray(v) ? v : [v]).map((s, i) => compileValue(env, Array.isArray(v) ? `${path}[${i}]` : path, s));
       for (const s of specs) sources.push(...s.sources);
+      // `many` yields only present items (CompiledValue's contract), so they are not checked again.
+      const only = specs.length === 1 ? specs[0]! : undefined;
       fields.push({
         name,
         isConst,
         required,
         choice: false,
-        compute: (ctx) => {
-          const items: unknown[] = [];
-          for (const s of specs) for (const item of s.many(ctx)) if (present(item)) items.push(item);
-          return items.length ? items : undefined;
-        },
+        compute: only
+          ? (ctx) => {
+              const items = only.many(ctx);
+              return items.length ? items : undefined;
+            }
+          : (ctx) => {
+              let items: unknown[] | undefined;
+              for (const s of specs) {
+                const got = s.many(ctx);
+                if (got.length === 0) continue;
+                if (items === undefined) items = got;
+                else for (const item of got) items.push(item);
+              }
+              return items;
+            },
       });
     } else {
       if (Array.isArray(v)) fail(env, path, 'a list of specs needs an array key (name[])');
@@ -276,11 +289,14 @@ export function compileObject(env: CompileEnv, key: string, raw: Json, requires:
         isConst,
         required,
         choice,
-        compute: (ctx) => {
-          const r = s.one(ctx);
-          if (choice && r !== undefined && !isRecord(r)) throw new TypeError(`${path}: choice transform must return an object`);
-          return present(r) ? r : undefined;
-        },
+        // `one` yields a present value or undefined (CompiledValue's contract).
+        compute: choice
+          ? (ctx) => {
+              const r = s.one(ctx);
+              if (r !== undefined && !isRecord(r)) throw new TypeError(`${path}: choice transform must return an object`);
+              return r;
+            }
+          : s.one,
       });
     }
   }
@@ -315,7 +331,7 @@ export function compileObject(env: CompileEnv, key: string, raw: Json, requires:
       const f = fields[i]!;
       if (f.choice) {
         // A choice-type transform returns { valueQuantity: ... }: keys of this element's name.
-        for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) if (ck.startsWith(f.name) && present(cv)) out[ck] = cv;
+        setChoice(out, f.name, v as Record<string, unknown>);
       } else out[f.name] = v;
     }
     for (const _ in out) return out;
@@ -341,12 +357,20 @@ function simpleBuild(fields: readonly Field[]): (ctx: EvalCtx) => Record<string,
       if (v === undefined) continue;
       out ??= {};
       if (f.choice) {
-        for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) if (ck.startsWith(f.name) && present(cv)) out[ck] = cv;
+        setChoice(out, f.name, v as Record<string, unknown>);
       } else out[f.name] = v;
     }
     if (out) for (const _ in out) return out;
     return undefined;
   };
+}
+
+/** A choice-type transform returns { valueQuantity: ... }: keys of this element's name. */
+function setChoice(out: Record<string, unknown>, name: string, v: Record<string, unknown>): void {
+  for (const ck in v) {
+    const cv = v[ck];
+    if (ck.startsWith(name) && present(cv)) out[ck] = cv;
+  }
 }
 
 function rank(f: Field): number {
