@@ -1,29 +1,18 @@
 import { constants } from 'node:buffer';
 import { decodeBytes, decodeEscapedBytes, latin1, lookupCharset, type Hl7Charset } from './hl7-charset.js';
 import { readDeclaredDelimiters } from './hl7-delimiters.js';
-import { unescapeValue, type HexDecoder } from './hl7-escape.codec.js';
+import { unescapeValue } from './hl7-escape.codec.js';
 import { headerFromMsh } from './hl7-header.reader.js';
-import type {
-  Hl7Component,
-  Hl7Delimiters,
-  Hl7Field,
-  Hl7Message,
-  Hl7Repetition,
-  Hl7Segment,
-} from './hl7-message.model.js';
+import { LazySegment } from './hl7-lazy-segment.js';
+import type { Hl7Message, Hl7Segment } from './hl7-message.model.js';
 import { Hl7ParseError } from './hl7-parse-error.js';
+import { SegmentParser } from './hl7-segment.parser.js';
 
 /** Options for {@link parseHl7}. */
 export interface ParseHl7Options {
   /** Refuse input larger than this many bytes (UTF-8 bytes for a string) with HL7_TOO_LARGE. */
   readonly maxBytes?: number;
 }
-
-/**
- * The model says a field not sent is `undefined`; `Hl7Field[]` cannot say so without
- * breaking every consumer's types, so the gap is typed as a field here, once.
- */
-const NOT_SENT = undefined as unknown as Hl7Field;
 
 /** Control characters no HL7 text contains; 0x0B and 0x1C are MLLP framing leaking in. */
 const NOT_TEXT = /[\x00-\x08\x0b\x0e-\x1f]/;
@@ -173,9 +162,15 @@ function parseText(text: string, charset: Hl7Charset): Hl7Message {
   const lines = splitLines(body);
   const parser = new SegmentParser(d, (bytes) => decodeEscapedBytes(bytes, charset));
   const segments: Hl7Segment[] = [];
+  // Every line is checked now (segment id, separator, header encoding characters), so
+  // the error contract is the parse's; only the splitting of other segments' fields waits
+  // until they are first read (see LazySegment).
   for (const line of lines) {
     if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '')) continue;
-    segments.push(parser.parse(line, segments.length + 1));
+    const index = segments.length + 1;
+    const name = parser.checkStart(line, index);
+    const header = name === 'MSH' || name === 'BHS' || name === 'FHS';
+    segments.push(header ? parser.parseHeader(name, line, index) : new LazySegment(name, line, parser));
   }
   const msh = segments[0]!;
   return { delimiters: d, header: headerFromMsh(msh), segments };
@@ -207,118 +202,4 @@ function segmentIndexAt(text: string, index: number): number {
     }
   }
   return n;
-}
-
-/** Parses segments with one message's delimiters; a class so V8 sees one shape. */
-class SegmentParser {
-  private readonly field: string;
-  private readonly fieldCode: number;
-  private readonly repetitionCode: number;
-  private readonly componentCode: number;
-  private readonly subcomponentCode: number;
-  private readonly escapeCode: number;
-  private readonly encodingCharacters: string;
-
-  constructor(
-    private readonly d: Hl7Delimiters,
-    private readonly hex: HexDecoder,
-  ) {
-    this.field = d.field;
-    this.fieldCode = d.field.charCodeAt(0);
-    this.repetitionCode = d.repetition.charCodeAt(0);
-    this.componentCode = d.component.charCodeAt(0);
-    this.subcomponentCode = d.subcomponent.charCodeAt(0);
-    this.escapeCode = d.escape.charCodeAt(0);
-    this.encodingCharacters = d.component + d.repetition + d.escape + d.subcomponent + (d.truncation ?? '');
-  }
-
-  parse(line: string, index: number): Hl7Segment {
-    const name = line.slice(0, 3);
-    if (!isSegmentName(name) || (line.length > 3 && line[3] !== this.field)) {
-      throw new Hl7ParseError(
-        'HL7_BAD_SEGMENT',
-        `Segment ${index} does not start with a segment id and the field separator`,
-        isSegmentName(name) ? { segment: name, segmentIndex: index } : { segmentIndex: index },
-      );
-    }
-    const fields: Hl7Field[] = [NOT_SENT];
-    if (name === 'MSH' || name === 'BHS' || name === 'FHS') {
-      // MSH-1 is the separator itself and MSH-2 is not split: both are held verbatim.
-      // A header whose encoding characters differ from the first MSH's could not be
-      // written back faithfully, so it is refused rather than half-understood.
-      const declared = readDeclaredDelimiters(line);
-      if (declared === undefined || declared.encodingCharacters !== this.encodingCharacters) {
-        throw new Hl7ParseError('HL7_BAD_SEGMENT', `Segment ${index} declares other encoding characters`, {
-          segment: name,
-          segmentIndex: index,
-          field: 2,
-        });
-      }
-      fields.push([[[this.field]]], [[[declared.encodingCharacters]]]);
-      if (declared.restStart !== undefined) this.pushFields(fields, line, declared.restStart);
-      return { name, fields };
-    }
-    if (line.length > 3) this.pushFields(fields, line, 4);
-    return { name, fields };
-  }
-
-  /**
-   * One pass over the line from `from`, slicing only the values: no intermediate field,
-   * repetition or component strings, which would double the allocations of a split-based
-   * parse. Values are unescaped only when an escape character was seen in them.
-   */
-  private pushFields(fields: Hl7Field[], line: string, from: number): void {
-    const fs = this.fieldCode;
-    const rs = this.repetitionCode;
-    const cs = this.componentCode;
-    const ss = this.subcomponentCode;
-    const es = this.escapeCode;
-    const n = line.length;
-    let field: Hl7Field | null = null;
-    let rep: Hl7Repetition | null = null;
-    let comp: Hl7Component | null = null;
-    let start = from;
-    let escaped = false;
-    for (let i = from; i <= n; i++) {
-      const c = i === n ? fs : line.charCodeAt(i);
-      if (c !== fs && c !== cs && c !== rs && c !== ss) {
-        if (c === es) escaped = true;
-        continue;
-      }
-      if (c === fs && i === start && field === null && rep === null && comp === null) {
-        fields.push(NOT_SENT); // an empty field: no arrays for "not sent"
-        start = i + 1;
-        continue;
-      }
-      let value = line.slice(start, i);
-      if (escaped) {
-        value = unescapeValue(value, this.d, this.hex);
-        escaped = false;
-      }
-      start = i + 1;
-      if (comp === null) comp = [value];
-      else comp.push(value);
-      if (c === ss) continue;
-      if (rep === null) rep = [comp];
-      else rep.push(comp);
-      comp = null;
-      if (c === cs) continue;
-      if (field === null) field = [rep];
-      else field.push(rep);
-      rep = null;
-      if (c === rs) continue;
-      fields.push(field);
-      field = null;
-    }
-  }
-}
-
-function isSegmentName(name: string): boolean {
-  if (name.length !== 3) return false;
-  for (let i = 0; i < 3; i++) {
-    const c = name.charCodeAt(i);
-    const upper = c >= 0x41 && c <= 0x5a;
-    if (!(upper || (i > 0 && c >= 0x30 && c <= 0x39))) return false;
-  }
-  return true;
 }

@@ -1,4 +1,5 @@
 import { escapeValue } from './hl7-escape.codec.js';
+import { LazySegment } from './hl7-lazy-segment.js';
 import type { Hl7Delimiters, Hl7Field, Hl7Message, Hl7Segment } from './hl7-message.model.js';
 
 /** Options for {@link serializeHl7}. */
@@ -22,6 +23,9 @@ export function serializeHl7(message: Hl7Message, options: SerializeHl7Options =
 
 /** One segment as ER7 text, without a terminator. */
 export function serializeSegment(segment: Hl7Segment, d: Hl7Delimiters): string {
+  // An unread segment of a parsed message is its received line when nothing needs escaping.
+  const verbatim = LazySegment.verbatimLine(segment, d);
+  if (verbatim !== undefined) return verbatim;
   const { name, fields } = segment;
   let out = name;
   let from = 1;

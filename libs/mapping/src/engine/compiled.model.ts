@@ -20,7 +20,11 @@ export interface EvalCtx {
   atBase(value: Hl7Repetition | undefined, base: string): EvalCtx;
 }
 
-/** A compiled value spec: one value (scalar target) or many (array target). */
+/**
+ * A compiled value spec: one value (scalar target) or many (array target). Contract (callers rely
+ * on it and do not check again): `one` returns undefined or a non-empty value; `many` returns a
+ * fresh array (the caller may keep or extend it) of non-empty values.
+ */
 export interface CompiledValue {
   one(ctx: EvalCtx): unknown;
   many(ctx: EvalCtx): unknown[];
@@ -28,7 +32,12 @@ export interface CompiledValue {
   readonly sources: readonly MappedSource[];
 }
 
-export type CompiledObject = ((ctx: EvalCtx) => Record<string, unknown> | undefined) & {
+/**
+ * Builds an object (undefined when nothing is set). With `into`, the keys are written into that
+ * object (after the keys it holds), which is then returned when anything was set: a resource
+ * is built in place after its `resourceType` and `id` instead of being copied.
+ */
+export type CompiledObject = ((ctx: EvalCtx, into?: Record<string, unknown>) => Record<string, unknown> | undefined) & {
   readonly sources: readonly MappedSource[];
 };
 
@@ -46,6 +55,8 @@ export interface CompiledSegmentMap {
   readonly fields: CompiledObject;
   /** Keys the resource must have to be made at all (else references to it are left out). */
   readonly requires: readonly string[];
+  /** True when no field is named `resourceType` or `id`: the body can be built inside the resource. */
+  readonly inPlace: boolean;
 }
 
 export interface RequiredRule {

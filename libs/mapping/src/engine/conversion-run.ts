@@ -16,9 +16,13 @@ export type DatatypeEvaluator = (name: string, ctx: EvalCtx) => unknown;
 /** The state of converting one message: issues, resources made so far, id cache. */
 export class ConversionRun {
   readonly issues: OperationOutcomeIssue[] = [];
-  /** Every resource by `Type/id`, in the order first made (the Bundle's order). */
-  readonly resources = new Map<string, FhirResource>();
-  /** Keys of resources made by datatype maps (Practitioner from an XCN...): kept only when referenced. */
+  /**
+   * Every resource by id, in the order first made (the Bundle's order). Ids hash the resource
+   * type, so an id alone names one resource; the id strings come from the id memo, so their
+   * hashes are computed once, not per lookup as a `Type/id` key's would be.
+   */
+  readonly resources = new Map<string, FhirResource & { id: string }>();
+  /** Ids of resources made by datatype maps (Practitioner from an XCN...): kept only when referenced. */
   readonly derived = new Set<string>();
   /** Set when an element was left out after its parts were made (so orphans may exist). */
   discarded = false;
@@ -92,7 +96,8 @@ export class ConversionRun {
       throw new ConversionError('CONVERSION_FAILED', `mapping ${slot.map.name}: fields depend on themselves`, { map: slot.map.name });
     }
     slot.bodyState = 1;
-    slot.body = slot.map.fields(this.ctxOf(slot)) ?? null;
+    // A resource map's body is built inside the resource itself (its id is set when it is added).
+    slot.body = slot.map.fields(this.ctxOf(slot), slot.map.inPlace ? { resourceType: slot.type, id: '' } : undefined) ?? null;
     slot.bodyState = 2;
     return slot.body;
   }
@@ -109,7 +114,7 @@ export class ConversionRun {
    * With `segment`, a value the merge cannot keep is reported against that segment.
    */
   addResource(resource: FhirResource & { id: string }, segment?: string): void {
-    const key = `${resource.resourceType}/${resource.id}`;
+    const key = resource.id;
     const existing = this.resources.get(key);
     if (segment === undefined && !existing) this.derived.add(key);
     else if (segment !== undefined) this.derived.delete(key);

@@ -72,8 +72,7 @@ export function compileId(env: CompileEnv, key: string, raw: Json): CompiledId {
         if (isEmptyValue(v)) continue;
         c = ctx.at(v, alt.of);
       }
-      // The hashed input is built as one string (the parts joined), also the memo's key.
-      let joined = type;
+      const parts = [type];
       let ok = true;
       for (const p of alt.parts) {
         const s = p(c);
@@ -81,9 +80,11 @@ export function compileId(env: CompileEnv, key: string, raw: Json): CompiledId {
           ok = false;
           break;
         }
-        joined = `${joined}${ID_PART_SEPARATOR}${s}`;
+        parts.push(s);
       }
-      if (ok) return ctx.run.idOfKey(joined);
+      // Joined once (a flat string: cheaper to hash than a chain of concatenations): the hashed
+      // input and the memo's key.
+      if (ok) return ctx.run.idOfKey(parts.join(ID_PART_SEPARATOR));
     }
     return undefined;
   };

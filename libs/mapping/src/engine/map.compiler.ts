@@ -1,3 +1,4 @@
+import type { FhirResource } from '@hie/fhir';
 import type { MappedSource } from '../mapping-set.model.js';
 import type { TransformContext, TransformRegistry } from '../transforms/index.js';
 import { MappingError } from '../mapping.errors.js';
@@ -107,12 +108,13 @@ function resourceMaker(name: string, type: string, id: CompiledId, fields: Compi
     // The same value seen again (a practitioner in PV1-7 and PV1-17, an assigning authority on
     // every identifier) makes the same resource: skip building and merging it again.
     if (rid && value && ctx.run.seenDerived(name, rid, value)) return { reference: `${type}/${rid}` };
-    const body = fields(ctx);
-    if (!body || !rid) {
+    // Built in place after resourceType and id (a field of either name overrides, as a spread would).
+    const resource = fields(ctx, rid ? { resourceType: type, id: rid } : undefined);
+    if (!resource || !rid) {
       ctx.run.warn(`not enough to identify a ${type}`, ctx.base);
       return undefined;
     }
-    ctx.run.addResource({ resourceType: type, id: rid, ...body });
+    ctx.run.addResource(resource as FhirResource & { id: string });
     return { reference: `${type}/${rid}` };
   };
 }
@@ -143,7 +145,8 @@ export function compileSegmentMap(env: CompileEnv, name: string, doc: Json): Com
     const f = doc[bodyKey];
     if (!isRecord(f) || !Object.keys(f).some((k) => k.replace(/\[\]$|\[x\]$/, '') === r)) fail(file, 'requires', `${r} is not a key of fields`);
   }
-  return { name, segment, kind, type, alias, id, fields, requires };
+  const inPlace = kind === 'resource' && !Object.keys(doc[bodyKey] as Record<string, Json>).some((k) => /^(id|resourceType)(\[\]|\[x\])?$/.test(k));
+  return { name, segment, kind, type, alias, id, fields, requires, inPlace };
 }
 
 /** `messages/*.yaml` → a message map; segment maps are resolved by name. */

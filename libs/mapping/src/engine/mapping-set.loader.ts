@@ -73,6 +73,7 @@ export function loadMappingSet(files: readonly MappingFile[], transforms: Transf
     tables,
     hasDatatype: (name) => dtSource.has(name),
     datatypeSources: (name) => datatypeMap(name, file).sources,
+    datatypeEvaluator: (name) => datatypeMap(name, file).evaluate,
   });
   const datatypeMap = (name: string, from: string): CompiledDatatypeMap => {
     const done = datatypes.get(name);

@@ -145,7 +145,12 @@ export function convertMessage(
       if (!run.slotAlive(slot)) continue;
       const id = run.slotId(slot);
       const body = run.slotBody(slot);
-      if (m.kind === 'resource') run.addResource({ resourceType: slot.type, id, ...(body ?? {}) }, p.segment.name);
+      if (m.kind === 'resource') {
+        if (body && m.inPlace) {
+          body['id'] = id;
+          run.addResource(body as FhirResource & { id: string }, p.segment.name);
+        } else run.addResource({ resourceType: slot.type, id, ...(body ?? {}) }, p.segment.name);
+      }
       else if (body) patches.push(patchEntry(slot.type, id, body));
     }
     if (!applied && unapplied.length) {
@@ -175,24 +180,33 @@ function patchEntry(type: string, id: string, set: Record<string, unknown>): Bun
  * destination without endpoint) are referenced by nothing: drop them, keep the rest in order.
  */
 function reachable(run: ConversionRun): (FhirResource & { id: string })[] {
-  const keep = new Set<string>([...run.resources.keys()].filter((k) => !run.derived.has(k)));
+  const keep = new Set<string>();
+  for (const id of run.resources.keys()) if (!run.derived.has(id)) keep.add(id);
   const queue = [...keep];
   while (queue.length) {
     const r = run.resources.get(queue.pop()!);
     collectReferences(r, (ref) => {
-      if (run.resources.has(ref) && !keep.has(ref)) {
-        keep.add(ref);
-        queue.push(ref);
+      // `Type/id` → the resource of that id, if it is of that type.
+      const slash = ref.indexOf('/');
+      const id = ref.slice(slash + 1);
+      const target = run.resources.get(id);
+      if (target && target.resourceType === ref.slice(0, slash) && !keep.has(id)) {
+        keep.add(id);
+        queue.push(id);
       }
     });
   }
-  return [...run.resources.entries()].filter(([k]) => keep.has(k)).map(([, r]) => r as FhirResource & { id: string });
+  const out: (FhirResource & { id: string })[] = [];
+  for (const [id, r] of run.resources) if (keep.has(id)) out.push(r);
+  return out;
 }
 
 function collectReferences(v: unknown, found: (ref: string) => void): void {
   if (Array.isArray(v)) for (const x of v) collectReferences(x, found);
   else if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
       if (k === 'reference' && typeof x === 'string') found(x);
       else collectReferences(x, found);
     }
@@ -201,9 +215,11 @@ function collectReferences(v: unknown, found: (ref: string) => void): void {
 
 function assemble(run: ConversionRun, patches: BundleEntry[]): Bundle {
   const entries: BundleEntry[] = [];
-  const all = run.discarded ? reachable(run) : ([...run.resources.values()] as (FhirResource & { id: string })[]);
-  // MessageHeader first, as readers of a message-derived Bundle expect.
-  all.sort((a, b) => Number(b.resourceType === 'MessageHeader') - Number(a.resourceType === 'MessageHeader'));
+  const made = run.discarded ? reachable(run) : [...run.resources.values()];
+  // MessageHeader first, as readers of a message-derived Bundle expect (otherwise message order).
+  const all: (FhirResource & { id: string })[] = [];
+  for (const r of made) if (r.resourceType === 'MessageHeader') all.push(r);
+  for (const r of made) if (r.resourceType !== 'MessageHeader') all.push(r);
   for (const r of all) entries.push({ fullUrl: `urn:uuid:${r.id}`, resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } });
   entries.push(...patches);
   const provenance = buildProvenance(run, all);

@@ -28,16 +28,19 @@ export function compileValue(env: CompileEnv, key: string, spec: Json): Compiled
   const hasDefault = 'default' in spec;
   const dflt = spec['default'];
   const core = compileCore(env, key, spec, sourceKeys[0]);
-  if (!hasDefault) return core;
+  // An empty default gives nothing, as no default would (empty values are never written).
+  if (!hasDefault || !present(dflt)) return core;
+  // Copied per use, like constants: no two resources share the object (a merge may add to it).
+  const copy = jsonCopier(dflt);
   return {
     sources: core.sources,
     one: (ctx) => {
       const v = core.one(ctx);
-      return present(v) ? v : dflt;
+      return v !== undefined ? v : copy();
     },
     many: (ctx) => {
       const v = core.many(ctx);
-      return v.length ? v : [dflt];
+      return v.length ? v : [copy()];
     },
   };
 }
@@ -136,7 +139,10 @@ function compileFn(env: CompileEnv, key: string, spec: Record<string, Json>): Co
   };
   return {
     sources: args.map((p) => ({ position: p.text, read: `fn:${name}`, args: args.map((a) => a.text) })),
-    one,
+    one: (ctx) => {
+      const v = one(ctx);
+      return present(v) ? v : undefined;
+    },
     many: (ctx) => {
       const v = one(ctx);
       if (Array.isArray(v)) return v.filter(present);
@@ -184,7 +190,7 @@ function compileFrom(env: CompileEnv, key: string, spec: Record<string, Json>): 
   if ('type' in spec) {
     const dt = spec['type'];
     if (typeof dt !== 'string' || !env.hasDatatype(dt)) fail(env, `${key}.type`, `unknown datatype map ${String(dt)}`);
-    return iterate(pos, env.datatypeSources(dt), (ctx) => ctx.run.datatype(dt, ctx));
+    return iterate(pos, env.datatypeSources(dt), env.datatypeEvaluator(dt));
   }
   // Strings are read straight from the message: no value objects, no child contexts (the hot path).
   const reader = stringReader(pos);
@@ -305,7 +311,7 @@ export function compileObject(env: CompileEnv, key: string, raw: Json, requires:
   const order = [...fields.keys()].sort((x, y) => rank(fields[x]!) - rank(fields[y]!));
   const firstConst = order.findIndex((i) => fields[i]!.isConst);
   if (firstConst < 0 && requires.length === 0) return Object.assign(simpleBuild(fields), { sources });
-  const build = (ctx: EvalCtx): Record<string, unknown> | undefined => {
+  const build = (ctx: EvalCtx, into?: Record<string, unknown>): Record<string, unknown> | undefined => {
     const values: unknown[] = new Array(fields.length);
     let any = false;
     for (let j = 0; j < order.length; j++) {
@@ -324,18 +330,19 @@ export function compileObject(env: CompileEnv, key: string, raw: Json, requires:
       if (!f.isConst) any = true;
     }
     if (!any && !(keepConstOnly && firstConst >= 0)) return undefined;
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = into ?? {};
+    let written = 0;
     for (let i = 0; i < fields.length; i++) {
       const v = values[i];
       if (v === undefined) continue;
       const f = fields[i]!;
-      if (f.choice) {
-        // A choice-type transform returns { valueQuantity: ... }: keys of this element's name.
-        setChoice(out, f.name, v as Record<string, unknown>);
-      } else out[f.name] = v;
+      if (f.choice) written += setChoice(out, f.name, v as Record<string, unknown>);
+      else {
+        out[f.name] = v;
+        written++;
+      }
     }
-    for (const _ in out) return out;
-    return undefined;
+    return written ? out : undefined;
   };
   return Object.assign(build, { sources });
 }
@@ -349,28 +356,36 @@ interface Field {
 }
 
 /** The common case (no constants, nothing required): write each value as it comes. */
-function simpleBuild(fields: readonly Field[]): (ctx: EvalCtx) => Record<string, unknown> | undefined {
-  return (ctx) => {
+function simpleBuild(fields: readonly Field[]): (ctx: EvalCtx, into?: Record<string, unknown>) => Record<string, unknown> | undefined {
+  return (ctx, into) => {
     let out: Record<string, unknown> | undefined;
-    for (const f of fields) {
+    let written = 0;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
       const v = f.compute(ctx);
       if (v === undefined) continue;
-      out ??= {};
-      if (f.choice) {
-        setChoice(out, f.name, v as Record<string, unknown>);
-      } else out[f.name] = v;
+      out ??= into ?? {};
+      if (f.choice) written += setChoice(out, f.name, v as Record<string, unknown>);
+      else {
+        out[f.name] = v;
+        written++;
+      }
     }
-    if (out) for (const _ in out) return out;
-    return undefined;
+    return written ? out : undefined;
   };
 }
 
-/** A choice-type transform returns { valueQuantity: ... }: keys of this element's name. */
-function setChoice(out: Record<string, unknown>, name: string, v: Record<string, unknown>): void {
+/** A choice-type transform returns { valueQuantity: ... }: keys of this element's name. Returns how many were set. */
+function setChoice(out: Record<string, unknown>, name: string, v: Record<string, unknown>): number {
+  let n = 0;
   for (const ck in v) {
     const cv = v[ck];
-    if (ck.startsWith(name) && present(cv)) out[ck] = cv;
+    if (ck.startsWith(name) && present(cv)) {
+      out[ck] = cv;
+      n++;
+    }
   }
+  return n;
 }
 
 function rank(f: Field): number {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dtmToDate, dtmToDateTime, dtmToInstant, parseDtm, tmToTime } from './dtm.transform.js';
 
@@ -45,5 +46,41 @@ describe('v2 DTM → FHIR', () => {
     expect(tmToTime('1130')).toBe('11:30:00');
     expect(tmToTime('11:30:05')).toBe('11:30:05');
     expect(tmToTime('2561')).toBeUndefined();
+  });
+
+  it('splits exactly as the former regex-based parser did', () => {
+    const DTM = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
+    // The former regex-based parser, as the reference.
+    const reference = (raw: string): unknown => {
+      const m = DTM.exec(raw.trim());
+      if (!m) return undefined;
+      const [, year, month, day, hour, minute, second, fraction, zone] = m;
+      const days = [31, (+year! % 4 === 0 && (+year! % 100 !== 0 || +year! % 400 === 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+      if (month !== undefined && (+month < 1 || +month > 12)) return undefined;
+      if (day !== undefined && (+day < 1 || +day > days[+month! - 1]!)) return undefined;
+      if (hour !== undefined && +hour > 23) return undefined;
+      if (minute !== undefined && +minute > 59) return undefined;
+      if (second !== undefined && +second > 59) return undefined;
+      let z: string | undefined;
+      if (zone !== undefined) {
+        const zh = +zone.slice(1, 3);
+        const zm = +zone.slice(3, 5);
+        if (zh > 14 || zm > 59) return undefined;
+        z = zh === 0 && zm === 0 ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3, 5)}`;
+      }
+      return { year, month, day, hour, minute, second, fraction, zone: z };
+    };
+    const dtmLike = fc
+      .array(fc.constantFrom('0', '1', '2', '3', '5', '9', '.', '+', '-', ' ', 'a'), { maxLength: 24 })
+      .map((cs) => cs.join(''));
+    const plausible = fc
+      .tuple(fc.integer({ min: 2, max: 15 }), fc.stringMatching(/^[0-9]{15}$/), fc.stringMatching(/^(\.[0-9]{0,5})?([+-][0-9]{3,5})?$/))
+      .map(([n, d, tail]) => d.slice(0, n) + tail);
+    fc.assert(
+      fc.property(fc.oneof(dtmLike, plausible, fc.string({ maxLength: 24 })), (raw) => {
+        expect(parseDtm(raw)).toEqual(reference(raw));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

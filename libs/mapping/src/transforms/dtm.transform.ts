@@ -18,11 +18,32 @@ export interface DtmParts {
 
 /** Splits a DTM into checked parts (calendar-valid), or undefined. */
 export function parseDtm(raw: string): DtmParts | undefined {
-  const m = DTM.exec(raw.trim());
-  if (!m) return undefined;
-  const [, year, month, day, hour, minute, second, fraction, zone] = m;
+  // Hand-written equivalent of DTM.exec (dates are read several times per message).
+  const t = raw.trim();
+  let end = t.length;
+  let zone: string | undefined;
+  if (end >= 5 && (t.charCodeAt(end - 5) === 43 || t.charCodeAt(end - 5) === 45)) {
+    if (!digits(t, end - 4, end)) return undefined;
+    zone = t.slice(end - 5);
+    end -= 5;
+  }
+  const dot = t.indexOf('.');
+  let fraction: string | undefined;
+  if (dot >= 0 && dot < end) {
+    // A fraction only after seconds (14 digits), 1 to 4 digits.
+    if (dot !== 14 || end - dot < 2 || end - dot > 5 || !digits(t, dot + 1, end)) return undefined;
+    fraction = t.slice(dot + 1, end);
+    end = dot;
+  }
+  if (end < 4 || end > 14 || end % 2 !== 0 || !digits(t, 0, end)) return undefined;
+  const year = t.slice(0, 4);
+  const month = end >= 6 ? t.slice(4, 6) : undefined;
+  const day = end >= 8 ? t.slice(6, 8) : undefined;
+  const hour = end >= 10 ? t.slice(8, 10) : undefined;
+  const minute = end >= 12 ? t.slice(10, 12) : undefined;
+  const second = end >= 14 ? t.slice(12, 14) : undefined;
   if (month !== undefined && (+month < 1 || +month > 12)) return undefined;
-  if (day !== undefined && (+day < 1 || +day > daysIn(+year!, +month!))) return undefined;
+  if (day !== undefined && (+day < 1 || +day > daysIn(+year, +month!))) return undefined;
   if (hour !== undefined && +hour > 23) return undefined;
   if (minute !== undefined && +minute > 59) return undefined;
   if (second !== undefined && +second > 59) return undefined;
@@ -34,7 +55,17 @@ export function parseDtm(raw: string): DtmParts | undefined {
     z = zh === 0 && zm === 0 ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3, 5)}`;
     if (z === 'Z' && zone[0] === '-') z = 'Z';
   }
-  return { year: year!, month, day, hour, minute, second, fraction, zone: z };
+  return { year, month, day, hour, minute, second, fraction, zone: z };
+}
+
+/** True when t[from, to) are all ASCII digits (and the range is not empty). */
+function digits(t: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
