@@ -15,6 +15,11 @@ export type Hl7Repetition = Hl7Component[];
 /** A field: its repetitions (at least one when the field is present). */
 export type Hl7Field = Hl7Repetition[];
 
+/**
+ * One segment. `parseHl7` returns segments other than MSH/BHS/FHS with `fields` split on
+ * first read (an own enumerable accessor that caches): it reads, spreads, serialises to
+ * JSON and deep-compares like the plain object, and any object of this shape is accepted.
+ */
 export interface Hl7Segment {
   /** Three-character id, e.g. `PID`, `ZPD`. Z-segments are kept like any other. */
   readonly name: string;

@@ -76,20 +76,17 @@ export class SegmentParser {
    */
   writesVerbatim(line: string, d: Hl7Delimiters): boolean {
     const own = this.d;
-    if (d !== own && (d.field !== own.field || d.component !== own.component || d.repetition !== own.repetition ||
-      d.escape !== own.escape || d.subcomponent !== own.subcomponent || d.truncation !== own.truncation)) {
-      return false;
-    }
+    if (d !== own && !sameDelimiters(d, own)) return false;
     return line.indexOf(own.escape) === -1 && (own.truncation === undefined || line.indexOf(own.truncation) === -1);
   }
 
   /**
    * Walks the line from `from` delimiter to delimiter, slicing only the values: no
    * intermediate field, repetition or component strings. The next occurrence of each
-   * delimiter (and of the escape character) is found with `indexOf`, which scans natively
-   * and is about twice as fast as testing every character in JavaScript; each cursor only
-   * moves forward, so the walk stays linear. A value is unescaped only when an escape
-   * character lies inside it.
+   * delimiter (and of the escape character) is found with `indexOf`, which scans natively:
+   * measured ~10% faster over a whole ADT^A01 than testing every character in JavaScript
+   * (by comparisons or a lookup table). Each cursor only moves forward, so the walk stays
+   * linear. A value is unescaped only when an escape character lies inside it.
    */
   private pushFields(fields: Hl7Field[], line: string, from: number): void {
     const d = this.d;
@@ -152,6 +149,17 @@ export class SegmentParser {
 function cursor(line: string, char: string, from: number, n: number): number {
   const i = line.indexOf(char, from);
   return i === -1 ? n : i;
+}
+
+function sameDelimiters(a: Hl7Delimiters, b: Hl7Delimiters): boolean {
+  return (
+    a.field === b.field &&
+    a.component === b.component &&
+    a.repetition === b.repetition &&
+    a.escape === b.escape &&
+    a.subcomponent === b.subcomponent &&
+    a.truncation === b.truncation
+  );
 }
 
 function isSegmentName(line: string): boolean {

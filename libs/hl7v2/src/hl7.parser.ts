@@ -23,7 +23,8 @@ const NOT_TEXT = /[\x00-\x08\x0b\x0e-\x1f]/;
  * Bytes are decoded per MSH-18 (read from the raw bytes first); a UTF-8 byte-order mark
  * is dropped; segments may end in CR, LF or CRLF, and blank lines are ignored. Values are
  * unescaped (see `unescapeValue`); empty fields are `undefined`, HL7's `""` null is kept.
- * Z-segments are kept like any other. Runs in time linear in the input.
+ * Z-segments are kept like any other. Runs in time linear in the input. Every line is
+ * checked here, but a segment's fields (other than MSH's) are split when first read.
  *
  * @throws Hl7ParseError and nothing else.
  */

@@ -24,11 +24,20 @@ const trickyString = fc.string({
 });
 
 function expectOnlyParseErrors(input: string | Uint8Array): void {
+  let message: Hl7Message;
   try {
-    parseHl7(input);
+    message = parseHl7(input);
   } catch (e) {
     expect(e).toBeInstanceOf(Hl7ParseError);
+    return;
   }
+  // Fields are split on first read, after parseHl7 returned: that must not throw either.
+  for (const segment of message.segments) expect(Array.isArray(segment.fields)).toBe(true);
+}
+
+/** The same message with every segment a plain `{ name, fields }` (so written from its fields). */
+function materialised(m: Hl7Message): Hl7Message {
+  return { ...m, segments: m.segments.map((s) => ({ name: s.name, fields: s.fields })) };
 }
 
 describe('parseHl7 never throws anything but Hl7ParseError', () => {
@@ -127,6 +136,33 @@ describe('parseHl7(serializeHl7(m)) equals m', () => {
     fc.assert(
       fc.property(messageArb, fc.constantFrom('\r', '\n', '\r\n'), (m, separator) => {
         expect(parseHl7(serializeHl7(m, { segmentSeparator: separator }))).toEqual(m);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('serializeHl7 of a parsed message', () => {
+  it('writes unread segments exactly as it writes them from their fields', () => {
+    // Text without line ends or refused control bytes, so most generated messages parse.
+    const lineText = fc.string({
+      unit: fc.constantFrom('|', '^', '~', '\\', '&', '#', '!', '@', '$', '%', '\t', '\x0c', '"', ' ', '\\F\\', '\\X41\\', '\\.br\\', 'a', 'é', '张', '\uFEFF'),
+      maxLength: 40,
+    });
+    const input = fc
+      .tuple(fc.array(lineText, { maxLength: 14 }), fc.array(lineText, { maxLength: 10 }), fc.constantFrom('|^~\\&', '|^~\\&#', '!@#$%'))
+      .map(([fields, rest, h]) => `MSH${h}${h[0]}${fields.join(h[0])}\r${rest.map((r) => `ZXY${h[0]}${r}`).join('\r')}`);
+    fc.assert(
+      fc.property(input, fc.constantFrom('\r', '\n'), (text, separator) => {
+        let m: Hl7Message;
+        try {
+          m = parseHl7(text);
+        } catch {
+          return; // only messages that parse are of interest here
+        }
+        const lazy = serializeHl7(m, { segmentSeparator: separator });
+        expect(lazy).toBe(serializeHl7(materialised(m), { segmentSeparator: separator }));
+        expect(parseHl7(lazy)).toEqual(m);
       }),
       RUNS,
     );
