@@ -42,7 +42,10 @@ export type CompiledObject = ((ctx: EvalCtx, into?: Record<string, unknown>) => 
 };
 
 /** Computes a deterministic id, or undefined when no alternative has all its parts. */
-export type CompiledId = (ctx: EvalCtx, type: string) => string | undefined;
+export type CompiledId = ((ctx: EvalCtx, type: string) => string | undefined) & {
+  /** True when the id reads only the current value and MSH: within a message, equal values give equal ids. */
+  readonly valueOnly: boolean;
+};
 
 export interface CompiledSegmentMap {
   readonly name: string;

@@ -6,9 +6,9 @@ import type { TransformContext } from '../transforms/index.js';
 import type { CodeTable } from './code-table.js';
 import type { EvalCtx } from './compiled.model.js';
 import { Ctx } from './eval-context.js';
-import { joinPosition, type Position } from './position.js';
+import { clean, joinPosition, type Position } from './position.js';
 import type { Slot } from './slot.js';
-import { ID_PART_SEPARATOR } from './id-factory.js';
+import type { IdMemo } from './id-memo.js';
 
 /** Datatype maps by name, as the run sees them. */
 export type DatatypeEvaluator = (name: string, ctx: EvalCtx) => unknown;
@@ -32,8 +32,8 @@ export class ConversionRun {
     readonly options: ConvertOptions,
     readonly tables: ReadonlyMap<string, CodeTable>,
     readonly datatype: DatatypeEvaluator,
-    /** deterministicId over parts joined by ID_PART_SEPARATOR (memoised by the caller across messages). */
-    private readonly makeId: (joined: string) => string,
+    /** deterministicId(idSecret, parts), memoised across messages. */
+    private readonly ids: IdMemo,
   ) {}
 
   /** Records a dropped value: the position, never the value. */
@@ -58,14 +58,27 @@ export class ConversionRun {
     return false;
   }
 
-  /** deterministicId(idSecret, parts). */
-  id(parts: readonly string[]): string {
-    return this.makeId(parts.join(ID_PART_SEPARATOR));
+  /** References to resources made by value-only datatype maps, by the value's first string. */
+  private readonly derivedByValue = new Map<string, { map: string; value: Hl7Repetition; reference: string }[]>();
+
+  /** The reference to the resource datatype map `map` made from an equal value in this message, if any. */
+  derivedOfValue(map: string, value: Hl7Repetition): string | undefined {
+    const seen = this.derivedByValue.get(clean(value[0]?.[0]));
+    if (seen) for (const s of seen) if (s.map === map && sameValue(s.value, value)) return s.reference;
+    return undefined;
   }
 
-  /** deterministicId(idSecret, parts) from the parts already joined by ID_PART_SEPARATOR. */
-  idOfKey(joined: string): string {
-    return this.makeId(joined);
+  /** Records that datatype map `map` made (or tried to make) the resource `reference` from `value`. */
+  recordDerivedValue(map: string, value: Hl7Repetition, reference: string): void {
+    const key = clean(value[0]?.[0]);
+    const seen = this.derivedByValue.get(key);
+    if (seen) seen.push({ map, value, reference });
+    else this.derivedByValue.set(key, [{ map, value, reference }]);
+  }
+
+  /** deterministicId(idSecret, parts). */
+  id(parts: readonly string[]): string {
+    return this.ids.id(parts);
   }
 
   /** The id of a slot, computed once; ids may depend on other slots' ids (never in a cycle). */
@@ -83,6 +96,11 @@ export class ConversionRun {
       this.id([slot.type, 'segment', this.message.header.sendingFacility, this.message.header.controlId, String(slot.segmentIndex), slot.map.name]);
     slot.idState = 2;
     return slot.id;
+  }
+
+  /** `Type/id` of a slot, for references (built once). */
+  slotReference(slot: Slot): string {
+    return (slot.reference ??= `${slot.type}/${this.slotId(slot)}`);
   }
 
   ctxOf(slot: Pick<Slot, 'group' | 'segment' | 'segmentIndex'>): EvalCtx {

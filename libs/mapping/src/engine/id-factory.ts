@@ -2,9 +2,10 @@
  * `deterministicId` from @hie/common, made cheap enough to call dozens of times per message.
  * node:crypto's createHmac costs ~10 µs a call here (object set-up dominates for 30-byte inputs);
  * this keeps the HMAC-SHA256 key pads' midstates and hashes the few remaining blocks in plain
- * JS (~1 µs). The output is byte-identical to deterministicId (checked in id-factory.spec.ts).
+ * JS (~1 µs), in int32 arithmetic (`| 0`, Int32Array: values above 2^31 would be doubles).
+ * The output is byte-identical to deterministicId (checked in id-factory.spec.ts).
  */
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
   0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
   0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
@@ -12,52 +13,52 @@ const K = new Uint32Array([
   0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
   0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-const W = new Uint32Array(64);
+const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const W = new Int32Array(64);
 
 /** One SHA-256 compression of a 64-byte block at `off` into `h`. */
-function compress(h: Uint32Array, b: Uint8Array, off: number): void {
+function compress(h: Int32Array, b: Uint8Array, off: number): void {
   for (let i = 0; i < 16; i++) {
     const j = off + i * 4;
-    W[i] = ((b[j]! << 24) | (b[j + 1]! << 16) | (b[j + 2]! << 8) | b[j + 3]!) >>> 0;
+    W[i] = ((b[j]! << 24) | (b[j + 1]! << 16) | (b[j + 2]! << 8) | b[j + 3]!) | 0;
   }
   for (let i = 16; i < 64; i++) {
     const w15 = W[i - 15]!;
     const w2 = W[i - 2]!;
     const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) >>> 0;
+    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
   }
   let a = h[0]!, bb = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const ch = (e & f) ^ (~e & g);
-    const t1 = (hh + S1 + ch + K[i]! + W[i]!) >>> 0;
+    const t1 = (hh + S1 + ch + K[i]! + W[i]!) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const maj = (a & bb) ^ (a & c) ^ (bb & c);
-    const t2 = (S0 + maj) >>> 0;
+    const t2 = (S0 + maj) | 0;
     hh = g;
     g = f;
     f = e;
-    e = (d + t1) >>> 0;
+    e = (d + t1) | 0;
     d = c;
     c = bb;
     bb = a;
-    a = (t1 + t2) >>> 0;
+    a = (t1 + t2) | 0;
   }
-  h[0] = (h[0]! + a) >>> 0;
-  h[1] = (h[1]! + bb) >>> 0;
-  h[2] = (h[2]! + c) >>> 0;
-  h[3] = (h[3]! + d) >>> 0;
-  h[4] = (h[4]! + e) >>> 0;
-  h[5] = (h[5]! + f) >>> 0;
-  h[6] = (h[6]! + g) >>> 0;
-  h[7] = (h[7]! + hh) >>> 0;
+  h[0] = (h[0]! + a) | 0;
+  h[1] = (h[1]! + bb) | 0;
+  h[2] = (h[2]! + c) | 0;
+  h[3] = (h[3]! + d) | 0;
+  h[4] = (h[4]! + e) | 0;
+  h[5] = (h[5]! + f) | 0;
+  h[6] = (h[6]! + g) | 0;
+  h[7] = (h[7]! + hh) | 0;
 }
 
 /** SHA-256 of `msg`, continuing from `state` after `prefixLen` bytes already absorbed (a multiple of 64). */
-function finish(state: Uint32Array, prefixLen: number, msg: Uint8Array): Uint32Array {
-  const h = new Uint32Array(state);
+function finish(state: Int32Array, prefixLen: number, msg: Uint8Array): Int32Array {
+  const h = new Int32Array(state);
   const total = prefixLen + msg.length;
   const padded = new Uint8Array(Math.ceil((msg.length + 9) / 64) * 64);
   padded.set(msg);
@@ -73,7 +74,7 @@ function finish(state: Uint32Array, prefixLen: number, msg: Uint8Array): Uint32A
   return h;
 }
 
-function toBytes(words: Uint32Array): Uint8Array {
+function toBytes(words: Int32Array): Uint8Array {
   const out = new Uint8Array(words.length * 4);
   for (let i = 0; i < words.length; i++) {
     out[i * 4] = words[i]! >>> 24;
@@ -98,21 +99,21 @@ export function createIdFactory(secret: string): (parts: readonly string[]) => s
 
 /**
  * The same, over the parts already joined by ID_PART_SEPARATOR (callers build that key once and
- * use it for their memo too). Buffers are reused across calls: no allocation but the input bytes.
+ * use it for their memo too). Buffers are reused across calls: nothing is allocated but the result.
  */
 export function createKeyedIdFactory(secret: string): (joined: string) => string {
   let key: Uint8Array = encoder.encode(secret);
-  if (key.length > 64) key = toBytes(finish(new Uint32Array(IV), 0, key));
-  const pad = (x: number): Uint32Array => {
+  if (key.length > 64) key = toBytes(finish(new Int32Array(IV), 0, key));
+  const pad = (x: number): Int32Array => {
     const block = new Uint8Array(64);
     for (let i = 0; i < 64; i++) block[i] = (key[i] ?? 0) ^ x;
-    const h = new Uint32Array(IV);
+    const h = new Int32Array(IV);
     compress(h, block, 0);
     return h;
   };
   const inner = pad(0x36);
   const outer = pad(0x5c);
-  const h = new Uint32Array(8);
+  const h = new Int32Array(8);
   // The outer hash always absorbs one block: the 32-byte inner digest plus padding (64 + 32 bytes).
   const outerBlock = new Uint8Array(64);
   outerBlock[32] = 0x80;

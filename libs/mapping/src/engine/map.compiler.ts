@@ -73,6 +73,7 @@ function entry(file: string, key: string, v: Json): CodeTableEntry {
 /** A compiled datatype map: yields an element, or a Reference to a resource it made. */
 export interface CompiledDatatypeMap {
   readonly name: string;
+  /** The element (or a Reference), or undefined: never an empty value. */
   readonly evaluate: (ctx: EvalCtx) => unknown;
   readonly sources: readonly MappedSource[];
 }
@@ -104,10 +105,18 @@ export function compileDatatypeMap(env: CompileEnv, name: string, doc: Json): Co
 function resourceMaker(name: string, type: string, id: CompiledId, fields: CompiledObject): (ctx: EvalCtx) => unknown {
   return (ctx) => {
     const value = ctx.value;
-    const rid = value ? id(ctx, type) : undefined;
     // The same value seen again (a practitioner in PV1-7 and PV1-17, an assigning authority on
-    // every identifier) makes the same resource: skip building and merging it again.
-    if (rid && value && ctx.run.seenDerived(name, rid, value)) return { reference: `${type}/${rid}` };
+    // every identifier) makes the same resource: skip building and merging it again. When the
+    // id reads only the value (and MSH), an equal value is found before computing the id.
+    if (value && id.valueOnly) {
+      const seen = ctx.run.derivedOfValue(name, value);
+      if (seen !== undefined) return { reference: seen };
+    }
+    const rid = value ? id(ctx, type) : undefined;
+    if (rid && value) {
+      if (id.valueOnly) ctx.run.recordDerivedValue(name, value, `${type}/${rid}`);
+      else if (ctx.run.seenDerived(name, rid, value)) return { reference: `${type}/${rid}` };
+    }
     // Built in place after resourceType and id (a field of either name overrides, as a spread would).
     const resource = fields(ctx, rid ? { resourceType: type, id: rid } : undefined);
     if (!resource || !rid) {

@@ -13,6 +13,7 @@ import {
   type CompiledDatatypeMap,
 } from './map.compiler.js';
 import { createKeyedIdFactory } from './id-factory.js';
+import { IdMemo } from './id-memo.js';
 import { convertMessage } from './message.converter.js';
 import type { CompileEnv } from './compile-env.js';
 
@@ -115,20 +116,6 @@ export function loadMappingSet(files: readonly MappingFile[], transforms: Transf
 /** Ids recur across messages (the sending facility, its practitioners, a patient's next result). */
 const ID_CACHE_SIZE = 20_000;
 
-/** A bounded memo (oldest first out) in front of the keyed hash; in memory only, never logged. */
-function cachedIds(make: (joined: string) => string): (joined: string) => string {
-  const cache = new Map<string, string>();
-  return (key) => {
-    let id = cache.get(key);
-    if (id === undefined) {
-      id = make(key);
-      if (cache.size >= ID_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      cache.set(key, id);
-    }
-    return id;
-  };
-}
-
 type HeaderKey = Pick<Hl7Header, 'messageCode' | 'triggerEvent' | 'messageStructure'>;
 
 class CompiledMappingSet implements MappingSet {
@@ -140,12 +127,12 @@ class CompiledMappingSet implements MappingSet {
   ) {}
 
   /** Id factories by secret (a deployment has one or two: current and next). */
-  private readonly idFactories = new Map<string, (joined: string) => string>();
+  private readonly idFactories = new Map<string, IdMemo>();
 
-  private idFactory(secret: string): (joined: string) => string {
+  private idFactory(secret: string): IdMemo {
     let f = this.idFactories.get(secret);
     if (!f) {
-      f = cachedIds(createKeyedIdFactory(secret));
+      f = new IdMemo(createKeyedIdFactory(secret), ID_CACHE_SIZE);
       if (this.idFactories.size > 8) this.idFactories.clear();
       this.idFactories.set(secret, f);
     }

@@ -4,10 +4,11 @@ import { ConversionError } from '../mapping.errors.js';
 import type { ConversionResult, ConvertOptions } from '../mapping-set.model.js';
 import { dtmToInstant } from '../transforms/index.js';
 import type { CodeTable } from './code-table.js';
-import type { CompiledMessageMap, CompiledSegmentMap, EvalCtx } from './compiled.model.js';
+import type { CompiledMessageMap, CompiledSegmentMap } from './compiled.model.js';
 import { ConversionRun, type DatatypeEvaluator } from './conversion-run.js';
 import { GroupInstance, type GroupDef } from './group-instance.js';
 import { clean } from './position.js';
+import type { IdMemo } from './id-memo.js';
 import type { Slot } from './slot.js';
 
 interface Placed {
@@ -91,13 +92,13 @@ export function convertMessage(
   options: ConvertOptions,
   tables: ReadonlyMap<string, CodeTable>,
   datatype: DatatypeEvaluator,
-  makeId: (joined: string) => string,
+  ids: IdMemo,
 ): ConversionResult {
   if (clean(message.header.controlId).trim() === '') {
     throw new ConversionError('HL7_REQUIRED_MISSING', 'required field MSH-10 is empty', { segment: 'MSH', segmentIndex: 1, field: 10 });
   }
   checkRequired(message, map);
-  const run = new ConversionRun(message, options, tables, datatype, makeId);
+  const run = new ConversionRun(message, options, tables, datatype, ids);
   const placed = placeSegments(message, map);
 
   // 1. Every resource-to-be gets a slot first, so references never depend on evaluation order.
@@ -112,6 +113,7 @@ export function convertMessage(
         segment: p.segment,
         segmentIndex: p.segmentIndex,
         id: undefined,
+        reference: undefined,
         idState: 0,
         body: undefined,
         bodyState: 0,
@@ -127,7 +129,6 @@ export function convertMessage(
     let applied = p.maps.some((m) => m.kind !== 'extends');
     const unapplied: string[] = [];
     for (const m of p.maps) {
-      const ctx: EvalCtx = run.ctxOf(p);
       if (m.kind === 'extends') {
         // A segment adds to the resource of its own group made just before it (an NTE to the
         // OBX it follows), never to one in a parent group.
@@ -137,7 +138,7 @@ export function convertMessage(
           continue;
         }
         applied = true;
-        const body = m.fields(ctx);
+        const body = m.fields(run.ctxOf(p));
         if (body) run.addResource({ resourceType: target.type, id: run.slotId(target), ...body }, p.segment.name);
         continue;
       }
@@ -150,8 +151,7 @@ export function convertMessage(
           body['id'] = id;
           run.addResource(body as FhirResource & { id: string }, p.segment.name);
         } else run.addResource({ resourceType: slot.type, id, ...(body ?? {}) }, p.segment.name);
-      }
-      else if (body) patches.push(patchEntry(slot.type, id, body));
+      } else if (body) patches.push(patchEntry(slot.type, id, body));
     }
     if (!applied && unapplied.length) {
       run.issues.push({
@@ -220,15 +220,25 @@ function assemble(run: ConversionRun, patches: BundleEntry[]): Bundle {
   const all: (FhirResource & { id: string })[] = [];
   for (const r of made) if (r.resourceType === 'MessageHeader') all.push(r);
   for (const r of made) if (r.resourceType !== 'MessageHeader') all.push(r);
-  for (const r of all) entries.push({ fullUrl: `urn:uuid:${r.id}`, resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } });
+  // Each `Type/id` is built once: the entry's request URL and the Provenance target.
+  const targets: { reference: string }[] = [];
+  for (const r of all) {
+    const url = `${r.resourceType}/${r.id}`;
+    entries.push({ fullUrl: `urn:uuid:${r.id}`, resource: r, request: { method: 'PUT', url } });
+    targets.push({ reference: url });
+  }
   entries.push(...patches);
-  const provenance = buildProvenance(run, all);
+  const provenance = buildProvenance(run, all, targets);
   entries.push({ fullUrl: `urn:uuid:${provenance.id}`, resource: provenance, request: { method: 'PUT', url: `Provenance/${provenance.id}` } });
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
 }
 
 /** Provenance: every resource made from this message, who sent it, and which message it was. */
-function buildProvenance(run: ConversionRun, resources: readonly (FhirResource & { id: string })[]): FhirResource & { id: string } {
+function buildProvenance(
+  run: ConversionRun,
+  resources: readonly (FhirResource & { id: string })[],
+  targets: { reference: string }[],
+): FhirResource & { id: string } {
   const h = run.message.header;
   const header = resources.find((r) => r.resourceType === 'MessageHeader');
   const sender = header?.['sender'] as { reference?: string } | undefined;
@@ -241,7 +251,7 @@ function buildProvenance(run: ConversionRun, resources: readonly (FhirResource &
   const prov: FhirResource & { id: string } = {
     resourceType: 'Provenance',
     id,
-    target: resources.map((r) => ({ reference: `${r.resourceType}/${r.id}` })),
+    target: targets,
     agent: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] }, who }],
     entity,
     activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },

@@ -15,6 +15,8 @@ export interface Slot {
   /** 1-based index of the segment in the message. */
   readonly segmentIndex: number;
   id: string | undefined;
+  /** `Type/id`, built once for every reference to the slot. */
+  reference: string | undefined;
   /** 0 = not computed, 1 = computing (cycle guard), 2 = done. */
   idState: 0 | 1 | 2;
   /** The mapped fields, computed once (undefined until then; null when nothing was mapped). */

@@ -7,32 +7,37 @@ import { present } from './json-values.js';
 /** Reads the strings at a position: first sub-component of the addressed part, per repetition. */
 export interface StringReader {
   first(ctx: EvalCtx): string;
-  all(ctx: EvalCtx): string[];
+  /** The repetitions read (undefined for a relative position: one value, no repetitions). */
+  field(ctx: EvalCtx): Hl7Repetition[] | undefined;
+  /** The string of one repetition from `field`. */
+  ofRepetition(rep: Hl7Repetition): string;
 }
 
 export function stringReader(pos: Position): StringReader {
-  const c = (pos.component ?? 1) - 1;
+  const c = (pos.component ?? 1) - 1; // `.` (self) reads component 1, sub-component 1 too
   const sub = (pos.sub ?? 1) - 1;
+  const ofRepetition = (rep: Hl7Repetition): string => clean(rep[c]?.[sub]).trim();
   if (pos.segment === undefined) {
     // Relative: one value, no repetitions.
     const read = (ctx: EvalCtx): string => {
       const v = ctx.value;
-      if (v === undefined) return '';
-      if (pos.self) return clean(v[0]?.[0]).trim();
-      return clean(v[c]?.[sub]).trim();
+      return v === undefined ? '' : ofRepetition(v);
     };
-    return { first: read, all: (ctx) => [read(ctx)] };
+    return { first: read, field: () => undefined, ofRepetition };
   }
-  const fieldOf = (ctx: EvalCtx): Hl7Repetition[] | undefined => {
-    const seg = pos.segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(pos.segment!);
-    return seg?.fields[pos.field ?? 0];
+  const segment = pos.segment;
+  const index = pos.field ?? 0;
+  const field = (ctx: EvalCtx): Hl7Repetition[] | undefined => {
+    const seg = segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(segment);
+    return seg?.fields[index];
   };
   return {
     first: (ctx) => {
-      const rep = fieldOf(ctx)?.[0];
-      return rep ? clean(rep[c]?.[sub]).trim() : '';
+      const rep = field(ctx)?.[0];
+      return rep ? ofRepetition(rep) : '';
     },
-    all: (ctx) => (fieldOf(ctx) ?? []).map((rep) => clean(rep[c]?.[sub]).trim()),
+    field,
+    ofRepetition,
   };
 }
 
@@ -48,7 +53,17 @@ export function strings(sources: MappedSource[], reader: StringReader, map: (s: 
     },
     many: (ctx) => {
       const out: unknown[] = [];
-      for (const s of reader.all(ctx)) {
+      const reps = reader.field(ctx);
+      if (reps === undefined) {
+        const s = reader.first(ctx);
+        if (s !== '') {
+          const r = map(s, ctx);
+          if (present(r)) out.push(r);
+        }
+        return out;
+      }
+      for (let i = 0; i < reps.length; i++) {
+        const s = reader.ofRepetition(reps[i]!);
         if (s === '') continue;
         const r = map(s, ctx);
         if (present(r)) out.push(r);
@@ -58,3 +73,27 @@ export function strings(sources: MappedSource[], reader: StringReader, map: (s: 
   };
 }
 
+/** The strings at a position as they are (no transform): the commonest spec, kept lean. */
+export function plainStrings(sources: MappedSource[], reader: StringReader): CompiledValue {
+  return {
+    sources,
+    one: (ctx) => {
+      const s = reader.first(ctx);
+      return s === '' ? undefined : s;
+    },
+    many: (ctx) => {
+      const out: unknown[] = [];
+      const reps = reader.field(ctx);
+      if (reps === undefined) {
+        const s = reader.first(ctx);
+        if (s !== '') out.push(s);
+        return out;
+      }
+      for (let i = 0; i < reps.length; i++) {
+        const s = reader.ofRepetition(reps[i]!);
+        if (s !== '') out.push(s);
+      }
+      return out;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import type { Hl7Repetition } from '@hie/hl7v2';
 import type { EvalCtx } from './compiled.model.js';
-import { clean, selectAbsolute, selectRelative, type Position } from './position.js';
+import { clean, componentAsValue, selectAbsolute, selectRelative, type Position } from './position.js';
 
 /** Values at a position in the current context: every repetition for an absolute field. */
 export function select(ctx: EvalCtx, pos: Position): Hl7Repetition[] {
@@ -39,4 +39,24 @@ export function firstSelectedString(ctx: EvalCtx, pos: Position): string {
     if (s !== undefined) return clean(s);
   }
   return '';
+}
+
+/** `select(ctx, pos)[0]` without building the other repetitions' values. */
+export function selectFirst(ctx: EvalCtx, pos: Position): Hl7Repetition | undefined {
+  if (pos.segment === undefined) return selectRelative(ctx.value, pos);
+  const seg = pos.segment === ctx.segment.name ? ctx.segment : ctx.group.findSegment(pos.segment);
+  const field = seg?.fields[pos.field ?? 0];
+  if (field === undefined) return undefined;
+  if (pos.component === undefined) return field[0];
+  const c = pos.component - 1;
+  for (let i = 0; i < field.length; i++) {
+    const comp = field[i]![c];
+    if (pos.sub === undefined) {
+      if (comp !== undefined) return componentAsValue(comp);
+    } else {
+      const s = comp?.[pos.sub - 1];
+      if (s !== undefined) return [[s]];
+    }
+  }
+  return undefined;
 }

@@ -3,8 +3,8 @@ import { fail, isRecord, type CompileEnv } from './compile-env.js';
 import type { CompiledObject, CompiledValue, EvalCtx } from './compiled.model.js';
 import { holdsReference, jsonCopier, present } from './json-values.js';
 import { isEmptyValue, joinPosition, parsePosition, type Position } from './position.js';
-import { stringReader, strings } from './string-reader.js';
-import { select } from './value-select.js';
+import { plainStrings, stringReader, strings } from './string-reader.js';
+import { select, selectFirst } from './value-select.js';
 
 type Json = unknown;
 const SPEC_KEYS = new Set(['from', 'type', 'transform', 'code', 'as', 'each', 'object', 'requires', 'const', 'ref', 'refs', 'fn', 'args', 'default']);
@@ -74,7 +74,7 @@ function compileCore(env: CompileEnv, key: string, spec: Record<string, Json>, s
       if (!('object' in spec)) fail(env, key, 'each needs object');
       const pos = compilePosition(env, `${key}.each`, spec['each']);
       const obj = compileObject(env, `${key}.object`, spec['object'], requiresOf(env, key, spec));
-      return iterate(pos, obj.sources, (ctx) => obj(ctx));
+      return iterate(pos, obj.sources, obj);
     }
     case 'from':
       return compileFrom(env, key, spec);
@@ -96,7 +96,7 @@ function compileCore(env: CompileEnv, key: string, spec: Record<string, Json>, s
 function compileRef(alias: string): CompiledValue {
   const one = (ctx: EvalCtx): unknown => {
     const slot = ctx.group.findSlot(alias);
-    return slot && ctx.run.slotAlive(slot) ? { reference: `${slot.type}/${ctx.run.slotId(slot)}` } : undefined;
+    return slot && ctx.run.slotAlive(slot) ? { reference: ctx.run.slotReference(slot) } : undefined;
   };
   return {
     sources: [],
@@ -114,7 +114,7 @@ function compileRefs(alias: string): CompiledValue {
     const out: unknown[] = [];
     for (const slot of ctx.group.collectSlots(alias)) {
       if (!ctx.run.slotAlive(slot)) continue;
-      const ref = `${slot.type}/${ctx.run.slotId(slot)}`;
+      const ref = ctx.run.slotReference(slot);
       if (!seen.has(ref)) {
         seen.add(ref);
         out.push({ reference: ref });
@@ -151,14 +151,17 @@ function compileFn(env: CompileEnv, key: string, spec: Record<string, Json>): Co
   };
 }
 
-/** One output per repetition (array target) or the first repetition (scalar target). */
+/**
+ * One output per repetition (array target) or the first repetition (scalar target). `each` is an
+ * object builder or a datatype map: it returns undefined or a non-empty value, never checked again.
+ */
 function iterate(pos: Position, sources: readonly MappedSource[], each: (ctx: EvalCtx) => unknown): CompiledValue {
   const many = (ctx: EvalCtx): unknown[] => {
     const out: unknown[] = [];
     for (const v of select(ctx, pos)) {
       if (isEmptyValue(v)) continue;
       const r = each(ctx.at(v, pos));
-      if (present(r)) out.push(r);
+      if (r !== undefined) out.push(r);
     }
     return out;
   };
@@ -166,10 +169,9 @@ function iterate(pos: Position, sources: readonly MappedSource[], each: (ctx: Ev
     sources: sources.map((s) => ({ ...s, position: prefix(pos, s.position), ...(s.args ? { args: s.args.map((a) => prefix(pos, a)) } : {}) })),
     many,
     one: (ctx) => {
-      const v = select(ctx, pos)[0];
+      const v = selectFirst(ctx, pos);
       if (isEmptyValue(v)) return undefined;
-      const r = each(ctx.at(v, pos));
-      return present(r) ? r : undefined;
+      return each(ctx.at(v, pos));
     },
   };
 }
@@ -223,7 +225,7 @@ function compileFrom(env: CompileEnv, key: string, spec: Record<string, Json>): 
       return { coding: sameCoding(coding, original) ? [coding] : [coding, original] };
     });
   }
-  return strings(source('string'), reader, (s) => s);
+  return plainStrings(source('string'), reader);
 }
 
 function sameCoding(a: Record<string, unknown>, b: Record<string, unknown>): boolean {

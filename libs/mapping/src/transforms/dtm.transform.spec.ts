@@ -78,7 +78,18 @@ describe('v2 DTM → FHIR', () => {
       .map(([n, d, tail]) => d.slice(0, n) + tail);
     fc.assert(
       fc.property(fc.oneof(dtmLike, plausible, fc.string({ maxLength: 24 })), (raw) => {
-        expect(parseDtm(raw)).toEqual(reference(raw));
+        const ref = reference(raw) as { year: string; month?: string; day?: string; hour?: string; minute?: string; second?: string; fraction?: string; zone?: string } | undefined;
+        expect(parseDtm(raw)).toEqual(ref);
+        // The formatted forms, as the former functions built them from those parts.
+        const date = ref && ref.year + (ref.month ? `-${ref.month}` : '') + (ref.month && ref.day ? `-${ref.day}` : '');
+        const time = (p: NonNullable<typeof ref>, hour: string | undefined): string =>
+          `${hour}:${p.minute ?? '00'}:${p.second ?? '00'}` + (p.second !== undefined && p.fraction ? `.${p.fraction}` : '');
+        expect(dtmToDate(raw)).toBe(date);
+        for (const zone of [undefined, '+02:00']) {
+          const z = ref?.zone ?? zone;
+          expect(dtmToDateTime(raw, zone)).toBe(ref && (ref.hour === undefined || z === undefined ? date : `${date}T${time(ref, ref.hour)}${z}`));
+          expect(dtmToInstant(raw, zone)).toBe(ref && ref.day !== undefined && z !== undefined ? `${date}T${time(ref, ref.hour ?? '00')}${z}` : undefined);
+        }
       }),
       { numRuns: 3000 },
     );

@@ -2,7 +2,8 @@
  * HL7 v2 DTM (`YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]`) → FHIR date / dateTime / instant,
  * keeping the precision that was sent. Returns undefined for a value that is not a DTM.
  */
-const DTM = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
+// The pattern (checked by hand in scanDtm):
+// ^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$
 
 export interface DtmParts {
   year: string;
@@ -16,46 +17,59 @@ export interface DtmParts {
   zone?: string;
 }
 
-/** Splits a DTM into checked parts (calendar-valid), or undefined. */
-export function parseDtm(raw: string): DtmParts | undefined {
-  // Hand-written equivalent of DTM.exec (dates are read several times per message).
+/**
+ * The last value scanned (dates are read many times per message, so the scan allocates
+ * nothing but the slices the result needs): the trimmed text, how many leading digits form the
+ * date/time (4 to 14), the fraction digits and the FHIR form of the zone.
+ */
+let scanned = '';
+let digitCount = 0;
+let fractionText: string | undefined;
+let zoneText: string | undefined;
+
+/** Checks a DTM (the DTM pattern, then calendar-valid) and records its parts; false if it is not one. */
+function scanDtm(raw: string): boolean {
   const t = raw.trim();
   let end = t.length;
   let zone: string | undefined;
   if (end >= 5 && (t.charCodeAt(end - 5) === 43 || t.charCodeAt(end - 5) === 45)) {
-    if (!digits(t, end - 4, end)) return undefined;
-    zone = t.slice(end - 5);
+    if (!digits(t, end - 4, end)) return false;
+    const zh = two(t, end - 4);
+    const zm = two(t, end - 2);
+    if (zh > 14 || zm > 59) return false;
+    zone = zh === 0 && zm === 0 ? 'Z' : `${t.slice(end - 5, end - 2)}:${t.slice(end - 2)}`;
     end -= 5;
   }
   const dot = t.indexOf('.');
   let fraction: string | undefined;
   if (dot >= 0 && dot < end) {
     // A fraction only after seconds (14 digits), 1 to 4 digits.
-    if (dot !== 14 || end - dot < 2 || end - dot > 5 || !digits(t, dot + 1, end)) return undefined;
+    if (dot !== 14 || end - dot < 2 || end - dot > 5 || !digits(t, dot + 1, end)) return false;
     fraction = t.slice(dot + 1, end);
     end = dot;
   }
-  if (end < 4 || end > 14 || end % 2 !== 0 || !digits(t, 0, end)) return undefined;
-  const year = t.slice(0, 4);
-  const month = end >= 6 ? t.slice(4, 6) : undefined;
-  const day = end >= 8 ? t.slice(6, 8) : undefined;
-  const hour = end >= 10 ? t.slice(8, 10) : undefined;
-  const minute = end >= 12 ? t.slice(10, 12) : undefined;
-  const second = end >= 14 ? t.slice(12, 14) : undefined;
-  if (month !== undefined && (+month < 1 || +month > 12)) return undefined;
-  if (day !== undefined && (+day < 1 || +day > daysIn(+year, +month!))) return undefined;
-  if (hour !== undefined && +hour > 23) return undefined;
-  if (minute !== undefined && +minute > 59) return undefined;
-  if (second !== undefined && +second > 59) return undefined;
-  let z: string | undefined;
-  if (zone !== undefined) {
-    const zh = +zone.slice(1, 3);
-    const zm = +zone.slice(3, 5);
-    if (zh > 14 || zm > 59) return undefined;
-    z = zh === 0 && zm === 0 ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3, 5)}`;
-    if (z === 'Z' && zone[0] === '-') z = 'Z';
+  if (end < 4 || end > 14 || end % 2 !== 0 || !digits(t, 0, end)) return false;
+  if (end >= 6) {
+    const month = two(t, 4);
+    if (month < 1 || month > 12) return false;
+    if (end >= 8) {
+      const day = two(t, 6);
+      if (day < 1 || day > daysIn(two(t, 0) * 100 + two(t, 2), month)) return false;
+    }
   }
-  return { year, month, day, hour, minute, second, fraction, zone: z };
+  if (end >= 10 && two(t, 8) > 23) return false;
+  if (end >= 12 && two(t, 10) > 59) return false;
+  if (end >= 14 && two(t, 12) > 59) return false;
+  scanned = t;
+  digitCount = end;
+  fractionText = fraction;
+  zoneText = zone;
+  return true;
+}
+
+/** The two digits at `i` as a number (already checked to be digits). */
+function two(t: string, i: number): number {
+  return (t.charCodeAt(i) - 48) * 10 + t.charCodeAt(i + 1) - 48;
 }
 
 /** True when t[from, to) are all ASCII digits (and the range is not empty). */
@@ -68,6 +82,23 @@ function digits(t: string, from: number, to: number): boolean {
   return true;
 }
 
+const part = (from: number): string | undefined => (digitCount >= from + 2 ? scanned.slice(from, from + 2) : undefined);
+
+/** Splits a DTM into checked parts (calendar-valid), or undefined. */
+export function parseDtm(raw: string): DtmParts | undefined {
+  if (!scanDtm(raw)) return undefined;
+  return {
+    year: scanned.slice(0, 4),
+    month: part(4),
+    day: part(6),
+    hour: part(8),
+    minute: part(10),
+    second: part(12),
+    fraction: fractionText,
+    zone: zoneText,
+  };
+}
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysIn(year: number, month: number): number {
@@ -77,16 +108,15 @@ function daysIn(year: number, month: number): number {
 
 /** FHIR `date`: YYYY, YYYY-MM or YYYY-MM-DD (time parts, if any, are dropped). */
 export function dtmToDate(raw: string): string | undefined {
-  const p = parseDtm(raw);
-  if (!p) return undefined;
-  return datePart(p);
+  return scanDtm(raw) ? datePart() : undefined;
 }
 
-function datePart(p: DtmParts): string {
-  let s = p.year;
-  if (p.month) s += `-${p.month}`;
-  if (p.month && p.day) s += `-${p.day}`;
-  return s;
+/** The date of the last scan: YYYY[-MM[-DD]]. */
+function datePart(): string {
+  const t = scanned;
+  if (digitCount < 6) return t.slice(0, 4);
+  if (digitCount < 8) return `${t.slice(0, 4)}-${t.slice(4, 6)}`;
+  return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
 }
 
 /**
@@ -95,27 +125,29 @@ function datePart(p: DtmParts): string {
  * A time with hours only gets `:00` minutes, since FHIR has no hour-only precision.
  */
 export function dtmToDateTime(raw: string, defaultZone?: string): string | undefined {
-  const p = parseDtm(raw);
-  if (!p) return undefined;
-  if (p.hour === undefined) return datePart(p);
-  const zone = p.zone ?? defaultZone;
-  if (zone === undefined) return datePart(p);
-  return `${datePart(p)}T${timePart(p)}${zone}`;
+  if (!scanDtm(raw)) return undefined;
+  if (digitCount < 10) return datePart();
+  const zone = zoneText ?? defaultZone;
+  if (zone === undefined) return datePart();
+  return `${datePart()}T${timePart()}${zone}`;
 }
 
 /** FHIR `instant`: needs seconds and a zone; missing minutes/seconds become 00. */
 export function dtmToInstant(raw: string, defaultZone?: string): string | undefined {
-  const p = parseDtm(raw);
-  if (!p || p.day === undefined) return undefined;
-  const zone = p.zone ?? defaultZone;
+  if (!scanDtm(raw) || digitCount < 8) return undefined;
+  const zone = zoneText ?? defaultZone;
   if (zone === undefined) return undefined;
-  return `${datePart(p)}T${timePart({ ...p, hour: p.hour ?? '00' })}${zone}`;
+  return `${datePart()}T${timePart()}${zone}`;
 }
 
-function timePart(p: DtmParts): string {
-  let s = `${p.hour}:${p.minute ?? '00'}:${p.second ?? '00'}`;
-  if (p.second !== undefined && p.fraction) s += `.${p.fraction}`;
-  return s;
+/** The time of the last scan: hh:mm:ss[.f], missing parts as 00. */
+function timePart(): string {
+  const t = scanned;
+  const hh = digitCount >= 10 ? t.slice(8, 10) : '00';
+  const mm = digitCount >= 12 ? t.slice(10, 12) : '00';
+  if (digitCount < 14) return `${hh}:${mm}:00`;
+  const ss = t.slice(12, 14);
+  return fractionText ? `${hh}:${mm}:${ss}.${fractionText}` : `${hh}:${mm}:${ss}`;
 }
 
 /** v2 TM (`HH[MM[SS[.S+]]]`) → FHIR time `hh:mm:ss`. */
