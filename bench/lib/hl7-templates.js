@@ -33,21 +33,36 @@ export function messageType(message) {
 }
 
 /**
- * A template: MSH-10, PID-3.1 (first repetition) and PV1-19.1 replaced by placeholders, so a
- * unique message costs three string replacements.
+ * Business identifiers that key resources (a resource id is derived from them): the fields
+ * whose first component each copy of a template makes unique, as real traffic has a new
+ * order number, specimen id or diagnosis id per patient. Without this, thousands of
+ * "different" patients would share one order, one Procedure, one Condition, and every
+ * message would rewrite those shared resources: a workload no hospital sends.
+ * @type {Record<string, number[]>}
+ */
+const PER_MESSAGE_IDENTIFIERS = { ORC: [2, 3], OBR: [2, 3], DG1: [20], PR1: [19], SPM: [2], IAM: [7] };
+
+/**
+ * A template: MSH-10, every PID-3 repetition, PV1-19 and the identifiers above replaced by
+ * placeholders, so a unique message costs a few string replacements.
  * @param {string} message
  * @returns {(tag: string) => string}
  */
 export function template(message) {
   const segments = message.split('\r').map((segment) => {
     const fields = segment.split('|');
-    if (segment.startsWith('MSH|')) fields[9] = '@@CID@@';
-    else if (segment.startsWith('PID|') && fields.length > 3) fields[3] = replaceFirstComponent(fields[3] ?? '', '@@MRN@@');
-    else if (segment.startsWith('PV1|') && (fields[19] ?? '') !== '') fields[19] = replaceFirstComponent(fields[19] ?? '', '@@VN@@');
+    const name = fields[0] ?? '';
+    if (name === 'MSH') fields[9] = '@@CID@@';
+    else if (name === 'PID' && fields.length > 3) fields[3] = (fields[3] ?? '').split('~').map((rep) => replaceFirstComponent(rep, '@@MRN@@')).join('~');
+    else if (name === 'PV1' && (fields[19] ?? '') !== '') fields[19] = replaceFirstComponent(fields[19] ?? '', '@@VN@@');
+    for (const n of PER_MESSAGE_IDENTIFIERS[name] ?? []) {
+      const value = fields[n] ?? '';
+      if (value !== '') fields[n] = replaceFirstComponent(value, `${value.split(/[\^~]/)[0]}-@@TAG@@`);
+    }
     return fields.join('|');
   });
   const text = segments.join('\r');
-  return (tag) => text.replace('@@CID@@', tag).replace('@@MRN@@', `MRN${tag}`).replace('@@VN@@', `V${tag}`);
+  return (tag) => text.replaceAll('@@CID@@', tag).replaceAll('@@MRN@@', `MRN${tag}`).replaceAll('@@VN@@', `V${tag}`).replaceAll('@@TAG@@', tag);
 }
 
 /**
