@@ -1,31 +1,18 @@
-import type { Bundle, OperationOutcome } from '@hie/fhir';
+import type { ConversionOutcome, MessageStatus, NewMessage } from '@hie/store';
 
 /**
- * The narrow slices of the store and queue the use cases need. They mirror the
- * `@hie/store` / `@hie/queue` contracts structurally, so the real repositories plug in
- * as they are and tests can pass small in-memory fakes.
+ * The narrow slices of the store and queue the use cases need, in the store's own types,
+ * so the real repositories plug in as they are and tests can pass small in-memory fakes.
  */
 
 /** How a message reached the engine. */
-export type IntakeChannel = 'mllp' | 'http' | 'cli';
+export type IntakeChannel = NewMessage['channel'];
 
 /** Lifecycle of a message in the message store. */
-export type PipelineMessageStatus = 'received' | 'converted' | 'failed';
+export type PipelineMessageStatus = MessageStatus;
 
-/** A message as intake writes it (same shape as the store's `NewMessage`). */
-export interface IntakeRecord {
-  id: string;
-  receivedAt: Date;
-  channel: IntakeChannel;
-  format: 'hl7v2';
-  raw: Buffer;
-  sizeBytes: number;
-  controlId?: string;
-  messageType?: string;
-  sendingFacility?: string;
-  status: 'received' | 'failed';
-  outcome?: OperationOutcome;
-}
+/** A message as intake writes it. */
+export type IntakeRecord = NewMessage;
 
 /** A stored message as the worker reads it (the fields it needs). */
 export interface StoredRecord {
@@ -45,9 +32,7 @@ export interface MessageStorePort {
 }
 
 /** What the worker hands to the store for one message. */
-export type ConversionOutcomeRecord =
-  | { messageId: string; kind: 'converted'; bundle: Bundle }
-  | { messageId: string; kind: 'failed'; outcome: OperationOutcome };
+export type ConversionOutcomeRecord = ConversionOutcome;
 
 /** Applies a batch of conversion outcomes in one transaction, exactly once per message. */
 export interface ConversionStorePort {

@@ -16,6 +16,7 @@ export async function openDatabase(config: HieConfig['database']): Promise<DataS
   const dataSource = config.kind === 'postgres' ? await postgresDataSource(config) : sqliteDataSource(config.file);
   try {
     await dataSource.initialize();
+    if (config.kind === 'postgres') await migrateUnderLock(dataSource);
   } catch (error) {
     const failure = new HieError('STORE_OPEN_FAILED', 'Could not open the database or run its migrations', {
       kind: config.kind,
@@ -68,8 +69,32 @@ async function postgresDataSource(config: { url: string; schema?: string }): Pro
     extra: { max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) },
     entities: STORE_ENTITIES,
     migrations: POSTGRES_MIGRATIONS,
-    migrationsRun: true,
+    // Run after initialize, under an advisory lock: see migrateUnderLock.
+    migrationsRun: false,
     synchronize: false,
     logging: false,
   });
+}
+
+/** Any fixed number: the key of the advisory lock that serialises migration runs. */
+const MIGRATION_LOCK_KEY = 0x4849_4531;
+
+/**
+ * Intake and worker processes may boot at the same instant on a fresh database: without a
+ * lock both would run the same migrations and one would fail on "already exists". The
+ * second waits for the first, then finds nothing pending.
+ */
+async function migrateUnderLock(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await dataSource.runMigrations();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
 }
