@@ -1,39 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hie } from '../support/hie-cli.js';
 import { EngineApi, isObject } from '../support/engine-api.js';
-import { distRoot, EngineProcess } from '../support/engine-process.js';
-import { firstComponent, hl7FixturesDir, readHl7Fixture, repoRoot, setField, uniqueVariant } from '../support/hl7-text.js';
+import { EngineProcess } from '../support/engine-process.js';
+import { firstComponent, hl7FixturesDir, readHl7Fixture, setField, uniqueVariant } from '../support/hl7-text.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { createRedisPrefix } from '../support/redis.js';
 import { waitFor } from '../support/wait-for.js';
 
 const run = Math.random().toString(36).slice(2, 8).toUpperCase();
-const hieBin = join(distRoot, 'bin', 'hie.js');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the installed `hie` command (bin/hie.js on the built CLI) with a clean environment. */
-function hie(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [hieBin, ...args],
-      { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let redis: ReturnType<typeof createRedisPrefix>;
 let engine: EngineProcess;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineApi, versionIdOf, versionsOf } from '../support/engine-api.js';
 import { EngineProcess, sleep } from '../support/engine-process.js';
@@ -17,7 +20,10 @@ let intake: EngineProcess;
 let worker: EngineProcess;
 let api: EngineApi;
 
+let shared: string;
+
 beforeAll(async () => {
+  shared = mkdtempSync(join(tmpdir(), 'hie-crash-'));
   db = await createTestDatabase();
   redis = createRedisPrefix();
   const env = {
@@ -28,6 +34,9 @@ beforeAll(async () => {
     HIE_INTAKE_BATCH_SIZE: '50',
     HIE_WORKER_CONCURRENCY: '2',
     HIE_RECOVER_AFTER_MILLIS: '3000',
+    // Processes of one deployment share the keyring and the content store.
+    HIE_KEYRING_FILE: join(shared, 'keyring.json'),
+    HIE_STORAGE_DIR: join(shared, 'content'),
   };
   intake = await EngineProcess.start({ role: 'intake', env });
   worker = await EngineProcess.start({ role: 'worker', env });
@@ -39,10 +48,14 @@ afterAll(async () => {
   await intake?.dispose();
   await redis?.cleanup();
   await db?.drop();
+  rmSync(shared, { recursive: true, force: true });
 });
 
+/** Converted, whether or not the protect and anchor stages have moved it on since. */
+const convertedSoFar = (c: Record<string, number | undefined>): number => (c.converted ?? 0) + (c.stored ?? 0) + (c.anchored ?? 0);
+
 describe('crash recovery: intake and worker as separate processes', () => {
-  it('every acknowledged message ends up converted exactly once after the worker is killed with SIGKILL mid-batch', async () => {
+  it('every acknowledged message ends up converted and anchored exactly once after the worker is killed with SIGKILL mid-batch', async () => {
     const template = readHl7Fixture('ADT-A01-01.hl7');
     const messages = Array.from({ length: TOTAL }, (_, i) => uniqueVariant(template, `${run}C${i}`));
     const lanes = Array.from({ length: CONNECTIONS }, (_, c) => messages.filter((_, i) => i % CONNECTIONS === c));
@@ -54,13 +67,13 @@ describe('crash recovery: intake and worker as separate processes', () => {
       'the worker to be converting',
       async () => {
         const counts = await api.counts();
-        return counts.converted! >= 50 ? counts : undefined;
+        return convertedSoFar(counts) >= 50 ? counts : undefined;
       },
       { timeoutMillis: 120_000, intervalMillis: 5 },
     );
     const killed = await worker.kill('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
-    expect(atKill.converted!, 'the kill must land in the middle of the batch').toBeLessThan(TOTAL);
+    expect(convertedSoFar(atKill), 'the kill must land in the middle of the batch').toBeLessThan(TOTAL);
 
     const ackTexts = (await sending).flat();
     await Promise.all(clients.map((c) => c.close()));
@@ -73,18 +86,20 @@ describe('crash recovery: intake and worker as separate processes', () => {
     await worker.restart();
 
     const final = await waitFor(
-      'nothing left received',
+      'every message anchored',
       async () => {
         const counts = await api.counts();
-        return counts.received === 0 ? counts : undefined;
+        return counts.received === 0 && counts.converted === 0 && counts.stored === 0 ? counts : undefined;
       },
       { timeoutMillis: 180_000, intervalMillis: 250 },
     );
-    expect(final.converted).toBe(accepted.size);
+    expect(final.anchored).toBe(accepted.size);
     expect(final.failed).toBe(0);
+    const health = (await api.get('/health')).body as { protect?: { unbatchedRecords: number; pendingBatches: number; anchoredBatches: number } };
+    expect(health.protect).toMatchObject({ unbatchedRecords: 0, pendingBatches: 0 });
 
     // Each ACKed control id is exactly one converted message in the store.
-    const converted = await api.listMessages('converted');
+    const converted = await api.listMessages('anchored');
     const byControlId = new Map<string, string[]>();
     for (const m of converted) byControlId.set(String(m.controlId), [...(byControlId.get(String(m.controlId)) ?? []), String(m.id)]);
     for (const controlId of accepted) expect(byControlId.get(controlId)?.length, controlId).toBe(1);

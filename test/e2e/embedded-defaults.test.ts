@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineApi, versionIdOf } from '../support/engine-api.js';
 import { EngineProcess } from '../support/engine-process.js';
@@ -32,15 +33,36 @@ describe('embedded defaults (SQLite file, in-process queue)', () => {
     const patient = await waitFor('the Patient', async () => (await api.search('Patient', { identifier: mrn }))[0]);
     expect(patient.resourceType).toBe('Patient');
     expect(versionIdOf(patient)).toBe('1');
-    expect((await api.counts()).converted).toBe(1);
-    // The database is a file in the data dir, nothing else.
+    // Then protected and anchored on the embedded defaults: local content store, embedded ledger.
+    const counts = await waitFor('the message anchored', async () => {
+      const c = await api.counts();
+      return c.anchored === 1 ? c : undefined;
+    });
+    expect(counts).toMatchObject({ received: 0, converted: 0, stored: 0, anchored: 1, failed: 0 });
+    // The database is a file in the data dir; the keyring beside it, readable by its owner only.
     expect(readdirSync(engine.dataDir).some((f) => /\.(sqlite|db)$/.test(f))).toBe(true);
+    expect(statSync(join(engine.dataDir, 'keyring.json')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(engine.dataDir, 'content')).length).toBeGreaterThan(0);
+
+    const verify = await api.get(`/fhir/Patient/${String(patient.id)}/$verify`);
+    expect(verify.status).toBe(200);
+    expect(verify.body).toMatchObject({ resourceType: 'Parameters' });
+    const parameters = (verify.body as { parameter: { name: string; valueBoolean?: boolean; part?: { name: string; valueCode?: string; valueBoolean?: boolean }[] }[] }).parameter;
+    expect(parameters.find((p) => p.name === 'result')?.valueBoolean).toBe(true);
+    const checks = parameters.filter((p) => p.name === 'check').map((p) => [p.part?.find((x) => x.name === 'name')?.valueCode, p.part?.find((x) => x.name === 'ok')?.valueBoolean]);
+    expect(checks).toEqual([
+      ['resource-hash', true],
+      ['ciphertext', true],
+      ['decrypted-hash', true],
+      ['merkle-proof', true],
+      ['anchor', true],
+    ]);
   });
 
   it('keeps its data across a restart (the SQLite file is the record)', async () => {
     await engine.restart();
     const counts = await api.counts();
-    expect(counts.converted).toBe(1);
+    expect(counts.anchored).toBe(1);
     expect(existsSync(engine.dataDir)).toBe(true);
   });
 });

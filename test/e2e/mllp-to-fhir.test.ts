@@ -153,7 +153,7 @@ describe('HL7 v2 over MLLP to FHIR on PostgreSQL + BullMQ', () => {
     // FHIR does), so the Patient keeps version 1 and gains no history entry.
     expect(readAck(await sendOne(message)).code).toBe('AA');
     const copies = await waitFor('both copies converted', async () => {
-      const mine = (await api.listMessages('converted')).filter((m) => m.controlId === `${run}DUP`);
+      const mine = (await api.listConverted()).filter((m) => m.controlId === `${run}DUP`);
       return mine.length === 2 ? mine : undefined;
     });
     const [secondCopy] = copies; // newest first

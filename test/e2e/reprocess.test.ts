@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineApi } from '../support/engine-api.js';
+import { CONVERTED_OR_LATER, EngineApi } from '../support/engine-api.js';
 import { EngineProcess } from '../support/engine-process.js';
 import { firstComponent, readAck, readHl7Fixture, repoRoot, uniqueVariant } from '../support/hl7-text.js';
 import { MllpTestClient } from '../support/mllp-test-client.js';
@@ -66,7 +66,7 @@ describe('reprocessing after a mapping fix', () => {
     expect(response.body).toMatchObject({ count: 1 });
     const detail = await waitFor('the reprocessed message', async () => {
       const d = (await api.get(`/messages/${String(failed.id)}`)).body;
-      return d.status === 'converted' ? d : undefined;
+      return (CONVERTED_OR_LATER as readonly unknown[]).includes(d.status) ? d : undefined;
     });
     expect(Number(detail.attempts)).toBeGreaterThanOrEqual(1);
     const patients = await api.search('Patient', { identifier: firstComponent(message, 'PID', 3)! });

@@ -53,6 +53,12 @@ export class EngineApi {
     return statusCounts(result.body);
   }
 
+  /** Messages converted and possibly further along (stored, anchored), newest first. */
+  async listConverted(): Promise<JsonObject[]> {
+    const lists = await Promise.all(CONVERTED_OR_LATER.map((s) => this.listMessages(s)));
+    return lists.flat().sort((a, b) => (String(a.id) < String(b.id) ? 1 : -1));
+  }
+
   /** Every message summary in the store with `status` (pages through `before` cursors). */
   async listMessages(status?: string, pageSize = 500): Promise<JsonObject[]> {
     const all: JsonObject[] = [];
@@ -93,6 +99,9 @@ export function entriesOf(bundle: JsonObject): JsonObject[] {
   return entries.flatMap((e) => (isObject(e) && isObject(e.resource) ? [e.resource] : []));
 }
 
+/** Statuses of a message that was converted: the protect and anchor stages move it on. */
+export const CONVERTED_OR_LATER = ['converted', 'stored', 'anchored'] as const;
+
 /** `GET /messages` answers a list: a bare array or an object holding one (`items`, `messages`, `data`, `entry`). */
 export function messageItems(body: JsonObject): JsonObject[] {
   const candidates: Json[] = [body.value ?? null, body.items ?? null, body.messages ?? null, body.data ?? null, body.entry ?? null];
@@ -105,7 +114,7 @@ export function statusCounts(body: JsonObject): Record<string, number> {
   for (const key of ['counts', 'messages', 'messageCounts', 'byStatus']) {
     const v = body[key];
     if (isObject(v) && ['received', 'converted', 'failed'].some((s) => typeof v[s] === 'number')) {
-      const out: Record<string, number> = { received: 0, converted: 0, failed: 0 };
+      const out: Record<string, number> = { received: 0, converted: 0, stored: 0, anchored: 0, failed: 0 };
       for (const [k, n] of Object.entries(v)) if (typeof n === 'number') out[k] = n;
       return out;
     }

@@ -5,6 +5,10 @@ import { HieError } from '@hie/common';
 import { loadConfig } from '@hie/config';
 import { registerConvertCommand } from './commands/convert.command.js';
 import { registerIngestCommand } from './commands/ingest.command.js';
+import { registerKeysCommand } from './commands/keys.command.js';
+import { registerLedgerCommand } from './commands/ledger.command.js';
+import { registerPatientCommand } from './commands/patient.command.js';
+import { registerVerifyCommand } from './commands/verify.command.js';
 import { registerMessagesCommand } from './commands/messages.command.js';
 import { registerReprocessCommand } from './commands/reprocess.command.js';
 import { registerSendCommand } from './commands/send.command.js';
@@ -18,7 +22,7 @@ export async function runCli(
   const stderr = options.stderr ?? process.stderr;
   const ctx: CliContext = { config: loadConfig(), packageRoot: options.packageRoot, stdout: options.stdout ?? process.stdout, stderr, exitCode: 0 };
   const program = new Command('hie')
-    .description('HIE engine command line: convert, send and ingest HL7 v2; inspect and reprocess messages')
+    .description('HIE engine command line: convert, send and ingest HL7 v2; inspect and reprocess messages; verify records, erase patients, rotate keys')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeOut: (t) => void ctx.stdout.write(t), writeErr: (t) => void stderr.write(t) });
@@ -27,6 +31,10 @@ export async function runCli(
   registerIngestCommand(program, ctx);
   registerReprocessCommand(program, ctx);
   registerMessagesCommand(program, ctx);
+  registerVerifyCommand(program, ctx);
+  registerPatientCommand(program, ctx);
+  registerKeysCommand(program, ctx);
+  registerLedgerCommand(program, ctx);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

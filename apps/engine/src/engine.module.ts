@@ -11,6 +11,9 @@ import { intakeProviders } from './intake/intake.providers.js';
 import { MessageQueryService } from './messages/message-query.service.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { workerProviders } from './worker/worker.providers.js';
+import { AdminController } from './protect/admin.controller.js';
+import { AdminTokenGuard } from './protect/admin-token.guard.js';
+import { VerifyController } from './protect/verify.controller.js';
 
 /** True when this process runs the listeners (MLLP + HTTP). */
 export function runsIntake(config: HieConfig): boolean {
@@ -29,10 +32,10 @@ export class EngineModule {
     const intake = runsIntake(config);
     return {
       module: EngineModule,
-      controllers: intake ? [Hl7v2Controller, FhirController, MessagesController, HealthController] : [],
+      controllers: intake ? [Hl7v2Controller, VerifyController, FhirController, MessagesController, HealthController, AdminController] : [],
       providers: [
         ...coreProviders(config),
-        ...(intake ? [...intakeProviders, FhirReadService, MessageQueryService, HealthService] : []),
+        ...(intake ? [...intakeProviders, FhirReadService, MessageQueryService, HealthService, AdminTokenGuard] : []),
         ...(runsWorkers(config) ? workerProviders : []),
         EngineShutdown,
       ],

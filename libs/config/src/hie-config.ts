@@ -37,4 +37,36 @@ export interface HieConfig {
   /** Keys deterministic resource ids, so ids reveal nothing about identifiers. */
   readonly idSecret: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Bearer token of the admin endpoints (patient erasure); unset: they are off. */
+  readonly adminToken?: string;
+  /** Protect & anchor: encryption keys, content storage, chain. */
+  readonly protect: ProtectConfig;
+}
+
+/** Settings of the stages after conversion (encrypt, store, anchor). */
+export interface ProtectConfig {
+  /** Off: messages stop at `converted` (for benchmarks with and without the stages). */
+  readonly enabled: boolean;
+  /** The local keyring (KEKs, hash key, ledger signing key); created 0600 on first start. */
+  readonly keyringFile: string;
+  readonly storage:
+    | { readonly kind: 'local'; readonly dir: string }
+    | {
+        readonly kind: 'ipfs';
+        readonly repoDir: string;
+        /** libp2p listen multiaddrs. */
+        readonly listen: readonly string[];
+        /** Peers dialled at start (multiaddrs with /p2p/<id>). */
+        readonly peers: readonly string[];
+        readonly fetchTimeoutMillis: number;
+      };
+  readonly ledger:
+    | { readonly kind: 'embedded' }
+    | { readonly kind: 'evm'; readonly rpcUrl: string; readonly privateKey: string; readonly contractAddress: string };
+  readonly anchor: {
+    /** At most one batch (one chain transaction) per this many milliseconds, whatever the traffic. */
+    readonly intervalMillis: number;
+    /** Most record hashes under one Merkle root. */
+    readonly maxLeaves: number;
+  };
 }

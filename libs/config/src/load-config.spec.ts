@@ -34,4 +34,55 @@ describe('loadConfig', () => {
     expect(loadConfig({}).sourceTimezone).toBeUndefined();
     expect(loadConfig({ HIE_SOURCE_TIMEZONE: '-05:00' }).sourceTimezone).toBe('-05:00');
   });
+
+  it('protects and anchors on embedded defaults: keyring file, local content store, embedded ledger', () => {
+    const config = loadConfig({}, '/srv/hie');
+    expect(config.protect).toEqual({
+      enabled: true,
+      keyringFile: '/srv/hie/data/keyring.json',
+      storage: { kind: 'local', dir: '/srv/hie/data/content' },
+      ledger: { kind: 'embedded' },
+      anchor: { intervalMillis: 1000, maxLeaves: 100_000 },
+    });
+    expect(config.adminToken).toBeUndefined();
+    expect(loadConfig({ HIE_PROTECT: 'false' }).protect.enabled).toBe(false);
+  });
+
+  it('takes IPFS and an EVM chain when configured', () => {
+    const key = `0x${'ab'.repeat(32)}`;
+    const address = `0x${'12'.repeat(20)}`;
+    const config = loadConfig(
+      {
+        HIE_STORAGE: 'ipfs',
+        HIE_IPFS_LISTEN: '/ip4/127.0.0.1/tcp/4101',
+        HIE_IPFS_PEERS: '/ip4/10.0.0.2/tcp/4001/p2p/12D3KooWabc, /ip4/10.0.0.3/tcp/4001/p2p/12D3KooWdef',
+        HIE_LEDGER: 'evm',
+        HIE_EVM_RPC_URL: 'http://127.0.0.1:8545',
+        HIE_EVM_PRIVATE_KEY: key,
+        HIE_EVM_CONTRACT: address,
+      },
+      '/srv/hie',
+    );
+    expect(config.protect.storage).toEqual({
+      kind: 'ipfs',
+      repoDir: '/srv/hie/data/ipfs',
+      listen: ['/ip4/127.0.0.1/tcp/4101'],
+      peers: ['/ip4/10.0.0.2/tcp/4001/p2p/12D3KooWabc', '/ip4/10.0.0.3/tcp/4001/p2p/12D3KooWdef'],
+      fetchTimeoutMillis: 30_000,
+    });
+    expect(config.protect.ledger).toEqual({ kind: 'evm', rpcUrl: 'http://127.0.0.1:8545', privateKey: key, contractAddress: address });
+  });
+
+  it('refuses an incomplete EVM setting without echoing the key', () => {
+    expect(() => loadConfig({ HIE_LEDGER: 'evm' })).toThrow(/HIE_EVM_RPC_URL is required/);
+    const secret = '0xnot-a-key-but-secret';
+    let message = '';
+    try {
+      loadConfig({ HIE_LEDGER: 'evm', HIE_EVM_RPC_URL: 'http://127.0.0.1:8545', HIE_EVM_PRIVATE_KEY: secret, HIE_EVM_CONTRACT: `0x${'12'.repeat(20)}` });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/HIE_EVM_PRIVATE_KEY must be 0x/);
+    expect(message).not.toContain(secret);
+  });
 });

@@ -48,7 +48,70 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sourceTimezone: utcOffset(env, 'HIE_SOURCE_TIMEZONE'),
     idSecret: env.HIE_ID_SECRET ?? 'hie-development-id-secret',
     logLevel: oneOf(env, 'HIE_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    adminToken: env.HIE_ADMIN_TOKEN || undefined,
+    protect: protectConfig(env, dataDir),
   };
+}
+
+/**
+ * The EVM deployer's private key (`HIE_EVM_PRIVATE_KEY`), for `hie ledger deploy`, which runs
+ * before a contract address exists and so before a full `evm` ledger configuration can load.
+ */
+export function loadEvmDeployKey(env: Env = process.env): string {
+  return hex(env, 'HIE_EVM_PRIVATE_KEY', 32);
+}
+
+function protectConfig(env: Env, dataDir: string): HieConfig['protect'] {
+  const storageKind = oneOf(env, 'HIE_STORAGE', ['local', 'ipfs'] as const, 'local');
+  const ledgerKind = oneOf(env, 'HIE_LEDGER', ['embedded', 'evm'] as const, 'embedded');
+  return {
+    enabled: bool(env, 'HIE_PROTECT', true),
+    keyringFile: resolve(dataDir, env.HIE_KEYRING_FILE ?? 'keyring.json'),
+    storage:
+      storageKind === 'local'
+        ? { kind: 'local', dir: resolve(dataDir, env.HIE_STORAGE_DIR ?? 'content') }
+        : {
+            kind: 'ipfs',
+            repoDir: resolve(dataDir, env.HIE_IPFS_REPO ?? 'ipfs'),
+            listen: list(env, 'HIE_IPFS_LISTEN', ['/ip4/127.0.0.1/tcp/4001']),
+            peers: list(env, 'HIE_IPFS_PEERS', []),
+            fetchTimeoutMillis: int(env, 'HIE_IPFS_TIMEOUT_MILLIS', 30_000, 100, 3_600_000),
+          },
+    ledger:
+      ledgerKind === 'embedded'
+        ? { kind: 'embedded' }
+        : {
+            kind: 'evm',
+            rpcUrl: requireUrl('HIE_EVM_RPC_URL', required(env, 'HIE_EVM_RPC_URL'), ['http:', 'https:', 'ws:', 'wss:']),
+            privateKey: hex(env, 'HIE_EVM_PRIVATE_KEY', 32),
+            contractAddress: hex(env, 'HIE_EVM_CONTRACT', 20),
+          },
+    anchor: {
+      intervalMillis: int(env, 'HIE_ANCHOR_INTERVAL_MILLIS', 1000, 10, 86_400_000),
+      maxLeaves: int(env, 'HIE_ANCHOR_MAX_LEAVES', 100_000, 1, 10_000_000),
+    },
+  };
+}
+
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function required(env: Env, name: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') throw new InvalidInputError('CONFIG_INVALID', `${name} is required`, { name });
+  return raw;
+}
+
+/** A 0x-prefixed hex value of `bytes` bytes (a private key, an address); never echoed in errors. */
+function hex(env: Env, name: string, bytes: number): string {
+  const raw = required(env, name);
+  if (!new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`).test(raw)) {
+    throw new InvalidInputError('CONFIG_INVALID', `${name} must be 0x followed by ${bytes * 2} hex digits`, { name });
+  }
+  return raw;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {

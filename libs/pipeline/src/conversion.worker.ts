@@ -3,6 +3,7 @@ import {
   silentLogger,
   type ConversionOutcomeRecord,
   type ConversionStorePort,
+  type JobQueuePort,
   type MessageStorePort,
   type PipelineLogger,
 } from './pipeline.ports.js';
@@ -27,6 +28,8 @@ export class ConversionWorker {
     private readonly conversions: ConversionStorePort,
     private readonly conversion: Pick<Hl7Conversion, 'convert'>,
     private readonly logger: PipelineLogger = silentLogger,
+    /** The protect stage's queue; converted messages are handed on to it (absent: they stop at `converted`). */
+    private readonly next?: JobQueuePort,
   ) {}
 
   async handle(ids: readonly string[]): Promise<WorkerJobResult> {
@@ -42,13 +45,16 @@ export class ConversionWorker {
       );
     }
     const applied = outcomes.length > 0 ? await this.conversions.commit(outcomes) : new Map<string, 'applied' | 'skipped'>();
-    let converted = 0;
+    const handOn: string[] = [];
     let failed = 0;
     for (const o of outcomes) {
       if (applied.get(o.messageId) !== 'applied') continue;
-      if (o.kind === 'converted') converted++;
+      if (o.kind === 'converted') handOn.push(o.messageId);
       else failed++;
     }
+    const converted = handOn.length;
+    // A lost hand-on is found again by the protect stage's recovery sweep (messages left `converted`).
+    if (this.next && handOn.length > 0) await this.next.enqueue(handOn).catch(() => this.logger.warn(`protect job of ${handOn.length} not queued; recovery will`));
     const result = { converted, failed, skipped: ids.length - converted - failed };
     if (failed > 0) this.logger.warn(`job of ${ids.length}: ${converted} converted, ${failed} failed, ${result.skipped} skipped`);
     return result;

@@ -1,6 +1,8 @@
 /**
  * The use cases that join the stages: intake (decide, store, ACK, queue), conversion
- * (parse, map, validate), the conversion worker, recovery and reprocessing.
+ * (parse, map, validate), the conversion worker, recovery and reprocessing, and protect &
+ * anchor (encrypt and store each resource version, Merkle-batch its keyed hash onto the ledger,
+ * verify, erase, rotate keys).
  * The only lib that knows every stage; no Nest, so the engine and the CLI share it.
  */
 export { GroupCommitter, type GroupCommitterOptions } from './group-committer.js';
@@ -24,3 +26,11 @@ export {
   type JobQueuePort,
   type PipelineLogger,
 } from './pipeline.ports.js';
+export { openProtectionStack, type ProtectionStack } from './protect/protection.stack.js';
+export { ProtectionWorker, recordAad, type ProtectJobResult } from './protect/protection.worker.js';
+export { AnchorBatcher, merkleBatch, type AnchorBatcherOptions, type AnchorTickResult } from './protect/anchor.batcher.js';
+export { RecordVerifier, type VerifyReport, type VerifyCheck, type VerifyCheckName } from './protect/record.verifier.js';
+export { PatientEraser, type ErasureReport } from './protect/patient.eraser.js';
+export { DataKeyService, DataKeyDestroyedError, type DataKey } from './protect/data-key.service.js';
+export { patientOf, SHARED_SUBJECT } from './protect/record-subject.js';
+export { rotateKeys, checkEmbeddedLedger } from './protect/maintenance.js';

@@ -1,7 +1,8 @@
 /**
- * The store: message store, FHIR store (current versions, history, search index), on
- * PostgreSQL or SQLite through TypeORM (entities + per-driver migrations, `synchronize` off).
- * See README.md for the tables.
+ * The store: message store, FHIR store (current versions, history, search index), and the
+ * protect & anchor tables (data keys, protected records, anchor batches, the embedded ledger's
+ * entries, erasures), on PostgreSQL or SQLite through TypeORM (entities + per-driver
+ * migrations, `synchronize` off). See README.md for the tables.
  */
 export { openDatabase } from './open-database.js';
 export type { MessageStatus, NewMessage, StoredMessage, MessageSummary, MessageListFilter } from './message.model.js';
@@ -11,6 +12,27 @@ export type { ConversionOutcome, CommitResult } from './conversion.model.js';
 export { ConversionRepository } from './conversion.repository.js';
 export { FhirRepository } from './fhir.repository.js';
 export type { FhirSearchCriteria, FhirSearchResult, VersionRef } from './fhir.repository.js';
-export { STORE_ENTITIES, MessageEntity, FhirResourceEntity, FhirResourceHistoryEntity, FhirSearchTokenEntity, FhirSearchReferenceEntity } from './entities/index.js';
+/** Protected versions, Merkle batches and the `converted` → `stored` → `anchored` statuses. */
+export { ProtectionRepository } from './protection.repository.js';
+export type {
+  VersionToProtect, NewProtectedRecord, ProtectionResult, AnchorBatchRow, ClaimBatchInput, AnchorReceipt,
+  ProtectedRecordView, SubjectRecordRef, ProtectionStageCounts,
+} from './protect/protection.model.js';
+/** Per-subject data keys: one active key per subject, KEK rotation, crypto-shredding. */
+export { DataKeyRepository } from './data-key.repository.js';
+export type { DataKeyRow, NewDataKey } from './data-key.model.js';
+/** The embedded ledger's entries (the ledger lib's entry-store port, by shape). */
+export { LedgerEntryRepository } from './ledger-entry.repository.js';
+/** Thrown by `LedgerEntryRepository.append` when the seq or (kind, entryKey) is taken; code `LEDGER_SEQ_TAKEN`. */
+export { LedgerSeqTakenStoreError, LEDGER_ENTRY_KINDS } from './ledger-entry.model.js';
+export type { LedgerEntryRow, LedgerEntryKind } from './ledger-entry.model.js';
+/** Patient erasure: resources deleted, raw messages redacted, protected records kept. */
+export { ErasureRepository } from './erasure.repository.js';
+export type { EraseSubjectInput, EraseSubjectResult, ErasureRow } from './erasure.model.js';
+/** The TypeORM entity classes (documentation of the tables; the repositories use SQL). */
+export {
+  STORE_ENTITIES, MessageEntity, FhirResourceEntity, FhirResourceHistoryEntity, FhirSearchTokenEntity, FhirSearchReferenceEntity,
+  DataKeyEntity, ProtectedRecordEntity, AnchorBatchEntity, LedgerEntryEntity, ErasureEntity,
+} from './entities/index.js';
 export { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js';
 export type { DataSource } from 'typeorm';

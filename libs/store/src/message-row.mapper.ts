@@ -19,11 +19,12 @@ export interface MessageRow {
   resource_count: number | string;
   processed_at: unknown;
   updated_at: unknown;
+  erased_at?: unknown;
 }
 
 /** Columns of a summary (everything but raw). */
 export const SUMMARY_COLUMNS =
-  'id, received_at, channel, format, size_bytes, control_id, message_type, sending_facility, status, outcome, attempts, resource_count, processed_at, updated_at';
+  'id, received_at, channel, format, size_bytes, control_id, message_type, sending_facility, status, outcome, attempts, resource_count, processed_at, updated_at, erased_at';
 
 /** Maps a row without its raw bytes. */
 export function toSummary(row: MessageRow): MessageSummary {
@@ -43,6 +44,7 @@ export function toSummary(row: MessageRow): MessageSummary {
   if (row.sending_facility !== null) summary.sendingFacility = row.sending_facility;
   if (row.outcome !== null) summary.outcome = JSON.parse(row.outcome) as OperationOutcome;
   if (row.processed_at !== null && row.processed_at !== undefined) summary.processedAt = readDate(row.processed_at);
+  if (row.erased_at !== null && row.erased_at !== undefined) summary.erasedAt = readDate(row.erased_at);
   return summary;
 }
 

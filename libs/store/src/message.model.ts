@@ -1,10 +1,15 @@
 import type { OperationOutcome } from '@hie/fhir';
 
-/** Where a message is in its life: stored on arrival, then converted or failed. */
-export type MessageStatus = 'received' | 'converted' | 'failed';
+/**
+ * Where a message is in its life: `received` on arrival, `converted` once its FHIR resources
+ * are written, `stored` once every version it wrote is encrypted in the content store,
+ * `anchored` once all their hashes are in anchored batches (or it wrote nothing of its own);
+ * `failed` at any step that refused it.
+ */
+export type MessageStatus = 'received' | 'converted' | 'stored' | 'anchored' | 'failed';
 
-/** The message statuses, in a fixed order (for counts and validation). */
-export const MESSAGE_STATUSES: readonly MessageStatus[] = ['received', 'converted', 'failed'];
+/** The message statuses, in lifecycle order (for counts and validation). */
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['received', 'converted', 'stored', 'anchored', 'failed'];
 
 /** A raw message as intake stores it, before any conversion. */
 export interface NewMessage {
@@ -33,6 +38,8 @@ export interface StoredMessage extends Omit<NewMessage, 'status'> {
   /** Bundle entries applied by the last successful conversion. */
   resourceCount: number;
   processedAt?: Date;
+  /** Set when a patient erasure redacted the raw bytes (`raw` is then empty). */
+  erasedAt?: Date;
 }
 
 /** A message without its raw bytes, for listings. */

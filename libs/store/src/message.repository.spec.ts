@@ -89,7 +89,7 @@ describe.each(STORE_DRIVERS)('MessageRepository on %s', (driver) => {
       const failed = await r.list({ status: 'failed' });
       expect(failed.map((m) => m.id)).toEqual([batch[4]!.id, batch[1]!.id]);
       expect(failed[0]!.outcome).toEqual(outcome);
-      expect(await r.countByStatus()).toEqual({ received: 3, converted: 0, failed: 2 });
+      expect(await r.countByStatus()).toEqual({ received: 3, converted: 0, stored: 0, anchored: 0, failed: 2 });
     } finally {
       await fresh.close();
     }
@@ -119,5 +119,44 @@ describe.each(STORE_DRIVERS)('MessageRepository on %s', (driver) => {
     expect(again!.outcome).toBeUndefined();
     expect(again!.updatedAt.getTime()).toBeGreaterThanOrEqual(again!.receivedAt.getTime());
     expect(await repo.markForReprocess([failed.id])).toBe(0);
+  });
+
+  /** Sets columns the later stages own (status, erased_at) directly. */
+  async function force(id: string, status: string, erasedAt?: Date): Promise<void> {
+    const p = driver === 'postgres' ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+    const at = erasedAt === undefined ? null : driver === 'postgres' ? erasedAt : erasedAt.toISOString().replace('T', ' ').slice(0, 23);
+    await store.dataSource.query(`UPDATE message SET status = ${p[0]}, erased_at = ${p[1]} WHERE id = ${p[2]}`, [status, at, id]);
+  }
+
+  it('marks stored and anchored messages for reprocessing, but never an erased one', async () => {
+    const [stored, anchored, erased] = [message(), message(), message()];
+    await repo.insertMany([stored, anchored, erased]);
+    await force(stored.id, 'stored');
+    await force(anchored.id, 'anchored');
+    const erasedAt = new Date(Date.UTC(2025, 5, 1, 8, 30, 0, 123));
+    await force(erased.id, 'anchored', erasedAt);
+    expect(await repo.markForReprocess([stored.id, anchored.id, erased.id])).toBe(2);
+    expect((await repo.getMany([stored.id, anchored.id, erased.id])).map((m) => m.status)).toEqual(['received', 'received', 'anchored']);
+    const got = await repo.get(erased.id);
+    expect(got!.erasedAt).toEqual(erasedAt);
+    expect((await repo.list({ status: 'anchored' })).find((m) => m.id === erased.id)!.erasedAt).toEqual(erasedAt);
+    expect((await repo.get(stored.id))!.erasedAt).toBeUndefined();
+  });
+
+  it('counts every status', async () => {
+    const fresh = await openTestStore(driver);
+    try {
+      const r = new MessageRepository(fresh.dataSource);
+      const batch = [message(), message(), message(), message(), message({ status: 'failed', outcome })];
+      await r.insertMany(batch);
+      const p = driver === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+      for (const [i, status] of [[1, 'converted'], [2, 'stored'], [3, 'anchored']] as const) {
+        await fresh.dataSource.query(`UPDATE message SET status = ${p[0]} WHERE id = ${p[1]}`, [status, batch[i]!.id]);
+      }
+      expect(await r.countByStatus()).toEqual({ received: 1, converted: 1, stored: 1, anchored: 1, failed: 1 });
+      expect((await r.list({ status: 'stored' })).map((m) => m.id)).toEqual([batch[2]!.id]);
+    } finally {
+      await fresh.close();
+    }
   });
 });

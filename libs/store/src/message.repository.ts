@@ -122,7 +122,10 @@ export class MessageRepository {
     return rows.map((r) => r.id);
   }
 
-  /** failed|converted → received (attempts kept, outcome cleared); returns how many changed. */
+  /**
+   * failed|converted|stored|anchored → received (attempts kept, outcome cleared); returns how
+   * many changed. Messages redacted by an erasure stay as they are: their raw bytes are gone.
+   */
   async markForReprocess(ids: readonly string[]): Promise<number> {
     const valid = [...new Set(ids.filter(isUuid))];
     const now = this.sql.date(new Date());
@@ -131,11 +134,11 @@ export class MessageRepository {
       changed +=
         this.sql.dialect === 'postgres'
           ? await this.sql.run(
-              `UPDATE message SET status = 'received', outcome = NULL, updated_at = ? WHERE id = ANY(?::uuid[]) AND status IN ('failed', 'converted')`,
+              `UPDATE message SET status = 'received', outcome = NULL, updated_at = ? WHERE id = ANY(?::uuid[]) AND status IN ('failed', 'converted', 'stored', 'anchored') AND erased_at IS NULL`,
               [now, part],
             )
           : await this.sql.run(
-              `UPDATE message SET status = 'received', outcome = NULL, updated_at = ? WHERE id IN (${SqlRunner.placeholders(part.length)}) AND status IN ('failed', 'converted')`,
+              `UPDATE message SET status = 'received', outcome = NULL, updated_at = ? WHERE id IN (${SqlRunner.placeholders(part.length)}) AND status IN ('failed', 'converted', 'stored', 'anchored') AND erased_at IS NULL`,
               [now, ...part],
             );
     }
@@ -144,7 +147,7 @@ export class MessageRepository {
 
   async countByStatus(): Promise<Record<MessageStatus, number>> {
     const rows = await this.sql.all<{ status: string; n: number | string }>(`SELECT status, COUNT(*) AS n FROM message GROUP BY status`);
-    const counts: Record<MessageStatus, number> = { received: 0, converted: 0, failed: 0 };
+    const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<MessageStatus, number>;
     for (const row of rows) {
       if ((MESSAGE_STATUSES as readonly string[]).includes(row.status)) counts[row.status as MessageStatus] = Number(row.n);
     }

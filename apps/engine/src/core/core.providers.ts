@@ -3,10 +3,11 @@ import type { DataSource } from 'typeorm';
 import type { HieConfig } from '@hie/config';
 import { createR4Validator, type FhirValidator } from '@hie/fhir';
 import type { MappingSet } from '@hie/mapping';
-import { Hl7Conversion, loadMappings, ReprocessService } from '@hie/pipeline';
+import { Hl7Conversion, loadMappings, openProtectionStack, ReprocessService, type ProtectionStack } from '@hie/pipeline';
 import { createWorkQueue, type WorkQueue } from '@hie/queue';
 import { ConversionRepository, FhirRepository, MessageRepository, openDatabase } from '@hie/store';
-import { DATA_SOURCE, FHIR_VALIDATOR, HIE_CONFIG, MAPPING_SET, WORK_QUEUE } from './engine.tokens.js';
+import { DATA_SOURCE, FHIR_VALIDATOR, HIE_CONFIG, MAPPING_SET, PROTECT_QUEUE, PROTECTION_STACK, WORK_QUEUE } from './engine.tokens.js';
+import { pipelineLogger } from './nest-pipeline-logger.js';
 
 /** What every role needs: configuration, database, repositories, queue, maps and validator. */
 export function coreProviders(config: HieConfig): Provider[] {
@@ -25,6 +26,21 @@ export function coreProviders(config: HieConfig): Provider[] {
     { provide: ConversionRepository, useFactory: (ds: DataSource) => new ConversionRepository(ds), inject: [DATA_SOURCE] },
     { provide: FhirRepository, useFactory: (ds: DataSource) => new FhirRepository(ds), inject: [DATA_SOURCE] },
     { provide: WORK_QUEUE, useFactory: (c: HieConfig): WorkQueue => createWorkQueue(c.queue), inject: [HIE_CONFIG] },
+    {
+      provide: PROTECT_QUEUE,
+      useFactory: (c: HieConfig): WorkQueue | null => (c.protect.enabled ? createWorkQueue(c.queue, { queueName: 'protect' }) : null),
+      inject: [HIE_CONFIG],
+    },
+    {
+      provide: PROTECTION_STACK,
+      useFactory: async (c: HieConfig, ds: DataSource): Promise<ProtectionStack | null> => {
+        if (!c.protect.enabled) return null;
+        const stack = await openProtectionStack(c.protect, ds, pipelineLogger('Protect'));
+        new Logger('Protect').log(`keyring ready; content store ${stack.contents.kind}; ledger ${stack.ledger.kind}`);
+        return stack;
+      },
+      inject: [HIE_CONFIG, DATA_SOURCE],
+    },
     { provide: FHIR_VALIDATOR, useFactory: (): FhirValidator => createR4Validator() },
     {
       provide: MAPPING_SET,

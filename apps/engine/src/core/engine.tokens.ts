@@ -4,3 +4,9 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const WORK_QUEUE = Symbol('WORK_QUEUE');
 export const FHIR_VALIDATOR = Symbol('FHIR_VALIDATOR');
 export const MAPPING_SET = Symbol('MAPPING_SET');
+/** The protect stage's queue (null when protect & anchor is off). */
+export const PROTECT_QUEUE = Symbol('PROTECT_QUEUE');
+/** Keyring, content store, ledger and the protect/anchor/verify/erase services (null when off). */
+export const PROTECTION_STACK = Symbol('PROTECTION_STACK');
+/** Re-queues messages left `converted` (lost protect job, crash, retries exhausted while storage was down). */
+export const PROTECT_SWEEPER = Symbol('PROTECT_SWEEPER');

@@ -31,6 +31,9 @@ export class HieExceptionFilter implements ExceptionFilter {
 function statusOf(error: HieError): number {
   if (error instanceof NotFoundError || error.code === 'NOT_FOUND') return 404;
   if (error instanceof InvalidInputError) return 400;
+  if (error.code === 'ADMIN_DISABLED') return 403;
+  if (error.code === 'ADMIN_UNAUTHORIZED') return 401;
+  if (error.code === 'PROTECT_DISABLED') return 501;
   return error.code.endsWith('_UNAVAILABLE') ? 503 : 400;
 }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidInputError, NotFoundError } from '@hie/common';
 import { ReprocessService } from '@hie/pipeline';
-import { FhirRepository, MessageRepository, type MessageStatus, type MessageSummary } from '@hie/store';
+import { FhirRepository, MESSAGE_STATUSES, MessageRepository, type MessageStatus, type MessageSummary } from '@hie/store';
 
-const STATUSES: readonly MessageStatus[] = ['received', 'converted', 'failed'];
+const STATUSES: readonly MessageStatus[] = MESSAGE_STATUSES;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One message for the detail view: its summary, outcome and the resource versions it wrote. */

@@ -1,9 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import type { HieConfig } from '@hie/config';
-import { ConversionWorker, Hl7Conversion, RecoverySweeper } from '@hie/pipeline';
+import { ConversionWorker, Hl7Conversion, RecoverySweeper, type ProtectionStack } from '@hie/pipeline';
 import type { WorkQueue } from '@hie/queue';
 import { ConversionRepository, MessageRepository } from '@hie/store';
-import { HIE_CONFIG, WORK_QUEUE } from '../core/engine.tokens.js';
+import { HIE_CONFIG, PROTECT_QUEUE, PROTECT_SWEEPER, PROTECTION_STACK, WORK_QUEUE } from '../core/engine.tokens.js';
 import { pipelineLogger } from '../core/nest-pipeline-logger.js';
 import { WorkerRunner } from './worker-runner.service.js';
 
@@ -11,15 +11,28 @@ import { WorkerRunner } from './worker-runner.service.js';
 export const workerProviders: Provider[] = [
   {
     provide: ConversionWorker,
-    useFactory: (messages: MessageRepository, conversions: ConversionRepository, conversion: Hl7Conversion) =>
-      new ConversionWorker(messages, conversions, conversion, pipelineLogger('Worker')),
-    inject: [MessageRepository, ConversionRepository, Hl7Conversion],
+    useFactory: (messages: MessageRepository, conversions: ConversionRepository, conversion: Hl7Conversion, protect: WorkQueue | null) =>
+      new ConversionWorker(messages, conversions, conversion, pipelineLogger('Worker'), protect ?? undefined),
+    inject: [MessageRepository, ConversionRepository, Hl7Conversion, PROTECT_QUEUE],
   },
   {
     provide: RecoverySweeper,
     useFactory: (messages: MessageRepository, queue: WorkQueue, c: HieConfig) =>
       new RecoverySweeper(messages, queue, { recoverAfterMillis: c.worker.recoverAfterMillis }, pipelineLogger('Recovery')),
     inject: [MessageRepository, WORK_QUEUE, HIE_CONFIG],
+  },
+  {
+    provide: PROTECT_SWEEPER,
+    useFactory: (stack: ProtectionStack | null, queue: WorkQueue | null, c: HieConfig) =>
+      stack && queue
+        ? new RecoverySweeper(
+            { findReceivedBefore: (cutoff, limit) => stack.records.findConvertedBefore(cutoff, limit) },
+            queue,
+            { recoverAfterMillis: c.worker.recoverAfterMillis },
+            pipelineLogger('Recovery'),
+          )
+        : null,
+    inject: [PROTECTION_STACK, PROTECT_QUEUE, HIE_CONFIG],
   },
   WorkerRunner,
 ];

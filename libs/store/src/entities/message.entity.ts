@@ -53,4 +53,8 @@ export class MessageEntity {
 
   @Column({ name: 'updated_at', type: Date })
   updatedAt!: Date;
+
+  /** Set when a patient erasure redacted the raw bytes (raw is then empty). */
+  @Column({ name: 'erased_at', type: Date, nullable: true })
+  erasedAt!: Date | null;
 }
