@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineApi, versionIdOf } from '../support/engine-api.js';
 import { EngineProcess } from '../support/engine-process.js';
+import { hie } from '../support/hie-cli.js';
 import { firstComponent, readAck, readHl7Fixture, uniqueVariant } from '../support/hl7-text.js';
 import { MllpTestClient } from '../support/mllp-test-client.js';
 import { waitFor } from '../support/wait-for.js';
@@ -64,5 +65,22 @@ describe('embedded defaults (SQLite file, in-process queue)', () => {
     const counts = await api.counts();
     expect(counts.anchored).toBe(1);
     expect(existsSync(engine.dataDir)).toBe(true);
+  });
+
+  it('hie keys rotate re-wraps the data keys and hie ledger check walks the embedded ledger; records still verify', async () => {
+    const env = { HIE_DATA_DIR: engine.dataDir };
+    const rotated = await hie(['keys', 'rotate'], env);
+    expect(rotated.stderr).toBe('');
+    expect(rotated.stdout).toMatch(/^new key-encryption key \S+; [1-9]\d* data keys re-wrapped\n$/);
+    const keyring = JSON.parse(readFileSync(join(engine.dataDir, 'keyring.json'), 'utf8')) as { keks: unknown[] };
+    expect(keyring.keks).toHaveLength(2);
+    const checked = await hie(['ledger', 'check'], env);
+    expect(checked.stdout).toMatch(/^embedded ledger intact: [1-9]\d* entries\n$/);
+    expect(checked.code).toBe(0);
+    // The running engine reads data keys wrapped under the new KEK (it re-reads the keyring).
+    const patients = await api.search('Patient', { identifier: `MRN${run}EMB` });
+    const verify = await hie(['verify', `Patient/${String(patients[0]!.id)}`, '--url', engine.httpUrl]);
+    expect(verify.stdout).toMatch(/: VERIFIED\n/);
+    expect(verify.code).toBe(0);
   });
 });
