@@ -3,18 +3,10 @@
  * Conversion on one thread: raw HL7 v2 bytes → parse → map → validate, with the pipeline's own
  * Hl7Conversion from the built dist (what the worker runs), over the corpus fixtures.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { listFixtures, messageType, readFixture, SUPPORTED } from './lib/hl7-templates.js';
-import { engineDist, repoRoot } from './lib/paths.js';
-
-/** @param {string} lib */
-async function importLib(lib) {
-  const file = join(engineDist, 'libs', lib, 'src', 'index.js');
-  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
-  return import(pathToFileURL(file).href);
-}
+import { importLib } from './lib/libs.js';
+import { repoRoot } from './lib/paths.js';
 
 /**
  * @param {{ runs: number, seconds: number }} options

@@ -11,14 +11,14 @@ import { sendFixedLoad, waitForFinalStatus, withEngine } from './lib/fixed-load.
 import { quantile } from './lib/stats.js';
 
 /**
- * @param {{ ledger: 'evm'|'embedded', messages: number, resources: number, connections: number, log?: (line: string) => void }} options
+ * @param {{ ledger: 'evm'|'embedded', messages: number, resources: number, connections: number, env?: Record<string,string>, log?: (line: string) => void }} options
  */
 export async function benchVerify(options) {
   const log = options.log ?? (() => {});
   const chain = options.ledger === 'evm' ? await startHardhatWithContract() : undefined;
   try {
     /** @type {Record<string,string>} */
-    const env = { HIE_PROTECT: 'true', HIE_STORAGE: 'local', HIE_LEDGER: options.ledger };
+    const env = { ...options.env, HIE_PROTECT: 'true', HIE_STORAGE: 'local', HIE_LEDGER: options.ledger };
     if (chain) Object.assign(env, { HIE_EVM_RPC_URL: chain.rpcUrl, HIE_EVM_PRIVATE_KEY: chain.privateKey, HIE_EVM_CONTRACT: chain.contract });
     return await withEngine({ topology: 'all', env }, async (front) => {
       const sent = await sendFixedLoad(front, { count: options.messages, connections: options.connections });

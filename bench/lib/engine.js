@@ -78,6 +78,8 @@ export async function startEngine(role, env) {
   }
   if (!alive() || Date.now() > deadline) {
     child.kill('SIGKILL');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`engine (${role}) did not start:\n${output.slice(-4000)}`);
   }
   return {

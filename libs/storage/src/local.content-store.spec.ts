@@ -49,7 +49,6 @@ describe('LocalContentStore', () => {
     expect(cid).toMatch(/^bafkrei[a-z2-7]{52}$/);
     expect(cid).toBe((await unixfsCidOfBytes(bytes)).toString());
     expect(await readFile(objectPath(cid))).toEqual(bytes);
-    expect((await stat(join(dir, 'pins', cid))).isFile()).toBe(true);
     expect(await store.has(cid)).toBe(true);
     expect(await store.getBytes(cid)).toEqual(bytes);
     expect(await drain(store.get(cid))).toEqual(bytes);
@@ -146,21 +145,20 @@ describe('LocalContentStore', () => {
     await expect(store.pin(cid)).rejects.toBeInstanceOf(ContentNotFoundError);
   });
 
-  it('unpin deletes the pin marker and the content; idempotent', async () => {
+  it('unpin deletes the content; idempotent', async () => {
     const cid = await store.put(randomBytes(1000));
     await store.unpin(cid);
     expect(await store.has(cid)).toBe(false);
     await expect(stat(objectPath(cid))).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(stat(join(dir, 'pins', cid))).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(store.getBytes(cid)).rejects.toBeInstanceOf(ContentNotFoundError);
     await expect(store.unpin(cid)).resolves.toBeUndefined();
   });
 
-  it('pin of held content writes the marker again', async () => {
+  it('pin of held content succeeds; of absent content, ContentNotFoundError', async () => {
     const cid = await store.put(randomBytes(10));
-    await rm(join(dir, 'pins', cid));
-    await store.pin(cid);
-    expect((await stat(join(dir, 'pins', cid))).isFile()).toBe(true);
+    await expect(store.pin(cid)).resolves.toBeUndefined();
+    await store.unpin(cid);
+    await expect(store.pin(cid)).rejects.toBeInstanceOf(ContentNotFoundError);
   });
 
   it('takes concurrent puts of the same bytes (small and streamed) and keeps one intact object', async () => {
@@ -210,7 +208,7 @@ describe('LocalContentStore', () => {
     }
     await expect(store.put(source(), { signal: controller.signal })).rejects.toThrow('caller gave up');
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
-    const shards = (await readdir(dir)).filter((name) => name !== 'tmp' && name !== 'pins');
+    const shards = (await readdir(dir)).filter((name) => name !== 'tmp');
     expect(shards).toEqual([]);
   });
 

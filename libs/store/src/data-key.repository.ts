@@ -51,6 +51,46 @@ export class DataKeyRepository {
     return rows[0] ? toRow(rows[0]) : undefined;
   }
 
+  /** The active keys of many subjects at once (absent subjects are left out). */
+  async findActiveMany(subjectKeys: readonly string[]): Promise<DataKeyRow[]> {
+    const out: DataKeyRow[] = [];
+    const unique = [...new Set(subjectKeys)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const rows = await this.sql.all<DataKeyDbRow>(
+        `SELECT ${COLUMNS} FROM data_key WHERE destroyed_at IS NULL AND subject_key IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      out.push(...rows.map(toRow));
+    }
+    return out;
+  }
+
+  /**
+   * {@link insertIfAbsent} for many subjects in one statement per 500: the protect stage meets a
+   * job's new patients together. Returns the active key of every subject given (the winners).
+   */
+  async insertManyIfAbsent(rows: readonly NewDataKey[]): Promise<DataKeyRow[]> {
+    for (const row of rows) {
+      if (!isUuid(row.id)) throw new InvalidInputError('STORE_BAD_DATA_KEY', 'Invalid data key field', { field: 'id' });
+      checkName(row.subjectKey, 'subjectKey');
+      checkName(row.kekId, 'kekId');
+    }
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await this.sql.run(
+        `INSERT INTO data_key (id, subject_key, kek_id, wrapped_key, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (subject_key) WHERE destroyed_at IS NULL DO NOTHING`,
+        chunk.flatMap((r) => [r.id, r.subjectKey, r.kekId, r.wrappedKey, this.sql.date(r.createdAt)]),
+      );
+    }
+    const active = await this.findActiveMany(rows.map((r) => r.subjectKey));
+    if (new Set(active.map((a) => a.subjectKey)).size < new Set(rows.map((r) => r.subjectKey)).size) {
+      throw new HieError('STORE_DATA_KEY_RACE', 'A subject key was destroyed while its data key was being created');
+    }
+    return active;
+  }
+
   /** A key by id, destroyed or not (old ciphertexts name the key they were sealed with). */
   async findById(id: string): Promise<DataKeyRow | undefined> {
     if (!isUuid(id)) return undefined;

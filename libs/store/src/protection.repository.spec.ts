@@ -175,15 +175,16 @@ describe.each(STORE_DRIVERS)('ProtectionRepository on %s', (driver) => {
       await expect(r.markBatchAttempt(firstId, 'Patient Doe not found')).rejects.toMatchObject({ code: 'STORE_BAD_ERROR_CODE' });
       expect(await r.findBatch(firstId)).toMatchObject({ attempts: 2, lastError: 'ECONNREFUSED', status: 'pending' });
 
-      await r.markBatchAnchored(firstId, { txHash: `0x${'ab'.repeat(32)}`, blockNumber: 7, at: new Date(t0.getTime() + 1000) });
-      // Within the minimum interval of the newest batch: nothing.
+      await r.markBatchAnchored(firstId, { txHash: `0x${'ab'.repeat(32)}`, blockNumber: 7, at: new Date(t0.getTime() + 5000) });
+      // Within the minimum interval after the last batch was ANCHORED (not created): nothing.
       expect(await claim(fresh, { now: new Date(t0.getTime() + 59_000), minIntervalMillis: 60_000 })).toBeUndefined();
-      const second = await claim(fresh, { now: new Date(t0.getTime() + 61_000), minIntervalMillis: 60_000 });
+      expect(await claim(fresh, { now: new Date(t0.getTime() + 61_000), minIntervalMillis: 60_000 })).toBeUndefined();
+      const second = await claim(fresh, { now: new Date(t0.getTime() + 65_001), minIntervalMillis: 60_000 });
       expect(second).toMatchObject({ leafCount: 1, status: 'pending' });
       expect(await r.findRecord('Patient', 'pb-0')).toMatchObject({ leafIndex: 0, batch: { id: second!.id } });
       expect(await r.stageCounts()).toEqual({ unbatchedRecords: 0, pendingBatches: 1, anchoredBatches: 1 });
       expect(await r.findRecord('Patient', 'pb-1')).toMatchObject({
-        batch: { status: 'anchored', txHash: `0x${'ab'.repeat(32)}`, blockNumber: 7, anchoredAt: new Date(t0.getTime() + 1000) },
+        batch: { status: 'anchored', txHash: `0x${'ab'.repeat(32)}`, blockNumber: 7, anchoredAt: new Date(t0.getTime() + 5000) },
       });
     } finally {
       await fresh.close();

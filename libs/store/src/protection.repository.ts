@@ -70,8 +70,9 @@ export class ProtectionRepository {
 
   /**
    * Claims the next batch, in one transaction serialised across processes: none while a batch
-   * is pending (finish that first) or while the newest batch is younger than
-   * `minIntervalMillis`; else up to `maxLeaves` unbatched records (oldest first, then by key)
+   * is pending (finish that first) or until `minIntervalMillis` after the last batch was
+   * anchored (its `anchored_at`: so ledger transactions, not just claims, are an interval
+   * apart); else up to `maxLeaves` unbatched records (oldest first, then by key)
    * become its leaves, `build` computes root and proofs, and the batch is stored `pending` with
    * each record's batch, leaf index and proof. Undefined when nothing was claimed.
    */
@@ -134,7 +135,7 @@ export class ProtectionRepository {
     }
     const rows = await this.sql.all<RecordViewDbRow>(
       `SELECT p.type, p.id, p.version_id, p.message_id, p.subject_key, p.data_key_id, p.cid, p.content_hash, p.keyed_hash,
-         p.size_bytes, p.created_at, p.batch_id, p.leaf_index, p.proof, ${batchColumns}
+         p.size_bytes, p.content_offset, p.created_at, p.batch_id, p.leaf_index, p.proof, ${batchColumns}
        FROM protected_record p LEFT JOIN anchor_batch b ON b.id = p.batch_id
        WHERE p.type = ? AND p.id = ?${versionId !== undefined ? ' AND p.version_id = ?' : ''}
        ORDER BY p.version_id DESC LIMIT 1`,

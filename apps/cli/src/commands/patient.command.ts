@@ -9,7 +9,6 @@ interface ErasureAnswer {
   erasureId: string;
   dataKeysDestroyed: number;
   resourcesDeleted: number;
-  contentsUnpinned: number;
   messagesRedacted: number;
   ledgerTx?: string;
 }
@@ -30,8 +29,8 @@ export function registerPatientCommand(program: Command, ctx: CliContext): void 
         authorization: `Bearer ${token}`,
       });
       ctx.stdout.write(
-        `erasure ${answer.erasureId}: ${answer.dataKeysDestroyed} data keys destroyed, ${answer.resourcesDeleted} resources deleted, ` +
-          `${answer.contentsUnpinned} ciphertexts unpinned, ${answer.messagesRedacted} raw messages redacted; ` +
+        `erasure ${answer.erasureId}: ${answer.dataKeysDestroyed} data keys destroyed (their ciphertexts are unreadable), ` +
+          `${answer.resourcesDeleted} resources deleted, ${answer.messagesRedacted} raw messages redacted; ` +
           `${answer.ledgerTx ? `recorded on the ledger (${answer.ledgerTx})` : 'NOT yet recorded on the ledger (it was unreachable)'}\n`,
       );
     });

@@ -107,7 +107,10 @@ export class AnchorBatcher {
   private async anchor(batch: AnchorBatchView): Promise<number> {
     try {
       const receipt = await this.ledger.anchor({ batchId: batch.id, root: batch.root, leafCount: batch.leafCount });
-      const { messagesAnchored } = await this.store.markBatchAnchored(batch.id, receipt);
+      // anchored_at is the engine's clock when the ledger confirmed (chain clocks drift): the next
+      // batch may start an interval after it, so ledger transactions are an interval apart.
+      const at = new Date(this.now());
+      const { messagesAnchored } = await this.store.markBatchAnchored(batch.id, { txHash: receipt.txHash, blockNumber: receipt.blockNumber, at });
       this.mine.delete(batch.id);
       return messagesAnchored;
     } catch (error) {

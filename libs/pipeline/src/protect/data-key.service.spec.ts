@@ -23,6 +23,14 @@ class FakeDataKeyStore implements DataKeyStorePort {
     this.rows.push({ ...row });
     return row;
   }
+  async findActiveMany(subjectKeys: readonly string[]) {
+    this.reads++;
+    return this.rows.filter((r) => subjectKeys.includes(r.subjectKey) && !r.destroyedAt);
+  }
+  async insertManyIfAbsent(rows: readonly (Omit<DataKeyView, 'destroyedAt'> & { wrappedKey: Buffer })[]) {
+    for (const row of rows) await this.insertIfAbsent(row);
+    return this.findActiveMany(rows.map((r) => r.subjectKey));
+  }
   async listNotUnderKek(kekId: string, limit: number) {
     return this.rows.filter((r) => !r.destroyedAt && r.kekId !== kekId).slice(0, limit);
   }
@@ -99,5 +107,22 @@ describe('DataKeyService', () => {
     const fresh = new DataKeyService(store, provider);
     expect(await fresh.byKeyId(before[0]!.id, { fresh: true })).toEqual(before[0]!.key);
     expect(await fresh.byKeyId(before[1]!.id, { fresh: true })).toEqual(before[1]!.key);
+  });
+
+  it("gets a whole job's keys in two store calls, creating the missing ones once", async () => {
+    const store = new FakeDataKeyStore();
+    const provider = new InMemoryKeyProvider();
+    const known = await new DataKeyService(store, provider).forSubject('known');
+    const fresh = new DataKeyService(store, provider);
+    store.reads = 0;
+    const many = await fresh.forSubjects(['known', 'new-1', 'new-2', 'new-1']);
+    expect([...many.keys()].sort()).toEqual(['known', 'new-1', 'new-2']);
+    expect(many.get('known')!.id).toBe(known.id);
+    expect(store.rows).toHaveLength(3);
+    expect(store.reads).toBeLessThanOrEqual(3);
+    // Cached now: no store call at all.
+    store.reads = 0;
+    await fresh.forSubjects(['known', 'new-2']);
+    expect(store.reads).toBe(0);
   });
 });

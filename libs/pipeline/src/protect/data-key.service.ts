@@ -64,6 +64,38 @@ export class DataKeyService {
   }
 
   /**
+   * The active keys of many subjects (a protect job's), created where missing: two queries
+   * however many patients the job holds.
+   */
+  async forSubjects(subjectKeys: readonly string[]): Promise<Map<string, DataKey>> {
+    const keys = new Map<string, DataKey>();
+    const missing: string[] = [];
+    for (const subjectKey of new Set(subjectKeys)) {
+      const cached = this.bySubject.get(subjectKey);
+      if (cached && cached.until > this.now()) keys.set(subjectKey, cached.key);
+      else missing.push(subjectKey);
+    }
+    if (missing.length === 0) return keys;
+    const rows = await this.store.findActiveMany(missing);
+    const found = new Set(rows.map((r) => r.subjectKey));
+    const fresh: { id: string; subjectKey: string; kekId: string; wrappedKey: Buffer; createdAt: Date }[] = [];
+    for (const subjectKey of missing) {
+      if (found.has(subjectKey)) continue;
+      const id = uuidv7();
+      const wrapped = await this.provider.wrapKey(generateDataKey(), id);
+      fresh.push({ id, subjectKey, kekId: wrapped.kekId, wrappedKey: wrapped.wrapped, createdAt: new Date(this.now()) });
+    }
+    // Racing workers: the store keeps one key per subject and returns the winners to both.
+    if (fresh.length > 0) rows.push(...(await this.store.insertManyIfAbsent(fresh)).filter((r) => !found.has(r.subjectKey)));
+    for (const row of rows) {
+      const key = { id: row.id, key: await this.unwrap(row.id, row.kekId, row.wrappedKey) };
+      this.remember(row.subjectKey, key);
+      keys.set(row.subjectKey, key);
+    }
+    return keys;
+  }
+
+  /**
    * A data key by id, for decryption. `fresh` reads the database (verify must see an erasure
    * made by another process at once).
    */

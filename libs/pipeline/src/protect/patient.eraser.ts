@@ -1,7 +1,6 @@
 import { HieError, NotFoundError, uuidv7 } from '@hie/common';
 import type { RecordHasher } from '@hie/crypto';
 import type { Ledger } from '@hie/ledger';
-import type { ContentStore } from '@hie/storage';
 import type { ErasureRow } from '@hie/store';
 import { silentLogger, type PipelineLogger } from '../pipeline.ports.js';
 import type { DataKeyService } from './data-key.service.js';
@@ -13,7 +12,7 @@ export type ErasureReport = Omit<ErasureRow, 'id'> & { erasureId: string };
 /**
  * Crypto-shredding of one patient: the data keys go first (from then on every ciphertext of the
  * patient, wherever IPFS copied it, is noise), then the FHIR store rows and the raw bytes of the
- * messages that carried them, then the ciphertexts are unpinned. The chain keeps only keyed
+ * messages that carried them. The chain keeps only keyed
  * hashes, which say nothing once the data is gone. The erasure itself is recorded in the
  * database and on the ledger, by pseudonym.
  */
@@ -21,7 +20,6 @@ export class PatientEraser {
   constructor(
     private readonly store: ErasureStorePort,
     private readonly keys: Pick<DataKeyService, 'destroy'>,
-    private readonly contents: Pick<ContentStore, 'unpin'>,
     private readonly ledger: Pick<Ledger, 'recordErasure'>,
     private readonly hasher: RecordHasher,
     private readonly logger: PipelineLogger = silentLogger,
@@ -32,17 +30,11 @@ export class PatientEraser {
     const erasedAt = new Date();
     const erasureId = uuidv7(erasedAt.getTime());
     const dataKeysDestroyed = await this.keys.destroy(subjectKey, erasedAt);
-    const { resourcesDeleted, messagesRedacted, cids } = await this.store.eraseSubject({ subjectKey, patientId, at: erasedAt });
+    const { resourcesDeleted, messagesRedacted } = await this.store.eraseSubject({ subjectKey, patientId, at: erasedAt });
     if (dataKeysDestroyed === 0 && resourcesDeleted === 0) throw new NotFoundError(`Patient/${patientId}`);
-    let contentsUnpinned = 0;
-    for (const cid of cids) {
-      try {
-        await this.contents.unpin(cid);
-        contentsUnpinned++;
-      } catch {
-        // Already unreadable without the key; an unpin that fails only leaves noise behind.
-      }
-    }
+    // Content objects hold a whole protect job's envelopes, several patients' among them, so
+    // none is unpinned: the destroyed key is what turns this patient's envelopes into noise.
+    const contentsUnpinned = 0;
     let ledgerTx: string | undefined;
     try {
       ledgerTx = (await this.ledger.recordErasure({ erasureId, subject: subjectKey, at: erasedAt })).txHash;

@@ -62,7 +62,7 @@ export async function openProtectionStack(
     ledger,
     hasher,
   });
-  const eraser = new PatientEraser(new ErasureRepository(dataSource), dataKeys, contents, ledger, hasher, logger);
+  const eraser = new PatientEraser(new ErasureRepository(dataSource), dataKeys, ledger, hasher, logger);
   return {
     keyring,
     hasher,

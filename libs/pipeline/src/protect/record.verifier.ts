@@ -107,7 +107,19 @@ export class RecordVerifier {
         { name: 'decrypted-hash', ok: false, detail: erased ? DESTROYED : 'not checked: no ciphertext' },
       ];
     }
-    const fetched: VerifyCheck = { name: 'ciphertext', ok: true, detail: `fetched ${envelope.length} bytes by CID ${record.cid}` };
+    const objectSize = envelope.length;
+    if (record.contentOffset + record.sizeBytes > objectSize) {
+      return [
+        { name: 'ciphertext', ok: false, detail: `the object ${record.cid} is shorter than the record's place in it` },
+        { name: 'decrypted-hash', ok: false, detail: 'not checked: no ciphertext' },
+      ];
+    }
+    envelope = envelope.subarray(record.contentOffset, record.contentOffset + record.sizeBytes);
+    const fetched: VerifyCheck = {
+      name: 'ciphertext',
+      ok: true,
+      detail: `fetched ${objectSize} bytes by CID ${record.cid}; the record's envelope is ${record.sizeBytes} bytes at offset ${record.contentOffset}`,
+    };
     let plaintext: Buffer;
     try {
       const key = await this.sources.keys.byKeyId(envelopeKeyId(envelope), { fresh: true });

@@ -42,6 +42,9 @@ export class ProtectedRecordEntity {
   @Column({ name: 'size_bytes', type: 'integer' })
   sizeBytes!: number;
 
+  @Column({ name: 'content_offset', type: 'integer', default: 0 })
+  contentOffset!: number;
+
   @Column({ name: 'created_at', type: Date })
   createdAt!: Date;
 

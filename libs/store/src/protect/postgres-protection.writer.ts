@@ -72,12 +72,12 @@ async function insertRecords(client: PgClient, records: readonly NewProtectedRec
     [records.map((r) => r.type), 'text'], [records.map((r) => r.id), 'text'], [records.map((r) => r.versionId), 'int'],
     [records.map((r) => r.messageId), 'uuid'], [records.map((r) => r.subjectKey), 'text'], [records.map((r) => r.dataKeyId), 'uuid'],
     [records.map((r) => r.cid), 'text'], [records.map((r) => r.contentHash), 'text'], [records.map((r) => r.keyedHash), 'text'],
-    [records.map((r) => r.sizeBytes), 'int'],
+    [records.map((r) => r.sizeBytes), 'int'], [records.map((r) => r.contentOffset), 'int'],
   ]);
   await client.query(
-    `INSERT INTO protected_record (type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes, created_at)
-     SELECT type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes, $11
-     FROM unnest(${c.sql.join(', ')}) AS v(type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes)
+    `INSERT INTO protected_record (type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes, content_offset, created_at)
+     SELECT type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes, content_offset, $12
+     FROM unnest(${c.sql.join(', ')}) AS v(type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes, content_offset)
      ON CONFLICT (type, id, version_id) DO NOTHING`,
     [...c.params, now],
   );
@@ -94,7 +94,7 @@ export async function claimBatchOnPostgres(sql: SqlRunner, input: ClaimBatchInpu
   return sql.pgTransaction(async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
     const gate = await client.query<{ pending: boolean; newest: Date | null }>(
-      `SELECT EXISTS (SELECT 1 FROM anchor_batch WHERE status = 'pending') AS pending, (SELECT max(created_at) FROM anchor_batch) AS newest`,
+      `SELECT EXISTS (SELECT 1 FROM anchor_batch WHERE status = 'pending') AS pending, (SELECT anchored_at FROM anchor_batch WHERE status = 'anchored' ORDER BY created_at DESC LIMIT 1) AS newest`,
     );
     const { pending, newest } = gate.rows[0]!;
     if (pending) return undefined;

@@ -49,6 +49,7 @@ export interface RecordViewDbRow {
   content_hash: string;
   keyed_hash: string;
   size_bytes: number | string;
+  content_offset: number | string;
   created_at: unknown;
   batch_id: string | null;
   leaf_index: number | string | null;
@@ -69,6 +70,7 @@ export function toRecordView(row: RecordViewDbRow): ProtectedRecordView {
     contentHash: row.content_hash,
     keyedHash: row.keyed_hash,
     sizeBytes: Number(row.size_bytes),
+    contentOffset: Number(row.content_offset),
     createdAt: readDate(row.created_at),
   };
   if (row.leaf_index !== null) view.leafIndex = Number(row.leaf_index);

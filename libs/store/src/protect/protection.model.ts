@@ -17,12 +17,18 @@ export interface NewProtectedRecord {
   /** The patient's keyed subject identifier (no PHI). */
   subjectKey: string;
   dataKeyId: string;
-  /** Where the ciphertext is in the content store. */
+  /**
+   * The content-store object holding the ciphertext: the envelopes of one job's versions of one
+   * subject are stored together, so the record's envelope is bytes
+   * [contentOffset, contentOffset + sizeBytes) of that object.
+   */
   cid: string;
+  contentOffset: number;
   /** SHA-256 of the canonical JSON. */
   contentHash: string;
   /** The Merkle leaf: a keyed hash, so the chain cannot confirm a guessed record. */
   keyedHash: string;
+  /** Size of the record's envelope (not of the whole object). */
   sizeBytes: number;
 }
 

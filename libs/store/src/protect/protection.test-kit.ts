@@ -56,5 +56,6 @@ export function recordFor(v: Pick<VersionToProtect, 'messageId' | 'type' | 'id' 
     contentHash: sha256Hex(content),
     keyedHash: sha256Hex(`keyed:${v.type}/${v.id}/${v.versionId}`),
     sizeBytes: content.length,
+    contentOffset: 0,
   };
 }

@@ -33,6 +33,7 @@ export function validateRecords(records: readonly NewProtectedRecord[]): void {
     if (!isHex64(r.contentHash)) bad('contentHash');
     if (!isHex64(r.keyedHash)) bad('keyedHash');
     if (!Number.isSafeInteger(r.sizeBytes) || r.sizeBytes < 0 || r.sizeBytes > 2_147_483_647) bad('sizeBytes');
+    if (!Number.isSafeInteger(r.contentOffset) || r.contentOffset < 0 || r.contentOffset > 2_147_483_647) bad('contentOffset');
   });
 }
 

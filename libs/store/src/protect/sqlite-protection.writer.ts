@@ -19,11 +19,11 @@ export function recordProtectionOnSqlite(
   const ids = [...new Set(messageIds.filter(isUuid))];
   return db.transaction(() => {
     const insert = db.stmt(
-      `INSERT INTO protected_record (type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, id, version_id) DO NOTHING`,
+      `INSERT INTO protected_record (type, id, version_id, message_id, subject_key, data_key_id, cid, content_hash, keyed_hash, size_bytes, content_offset, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, id, version_id) DO NOTHING`,
     );
     for (const r of records) {
-      insert.run(r.type, r.id, r.versionId, r.messageId, r.subjectKey, r.dataKeyId, r.cid, r.contentHash, r.keyedHash, r.sizeBytes, at);
+      insert.run(r.type, r.id, r.versionId, r.messageId, r.subjectKey, r.dataKeyId, r.cid, r.contentHash, r.keyedHash, r.sizeBytes, r.contentOffset, at);
     }
     const result: ProtectionResult = { stored: [], anchored: [] };
     if (ids.length === 0) return result;
@@ -53,8 +53,10 @@ export function claimBatchOnSqlite(sql: SqlRunner, input: ClaimBatchInput, maxLe
   const db = sql.sqlite;
   return db.transaction(() => {
     if (db.stmt(`SELECT 1 AS ok FROM anchor_batch WHERE status = 'pending' LIMIT 1`).get() !== undefined) return undefined;
-    const newest = db.stmt(`SELECT max(created_at) AS at FROM anchor_batch`).get() as { at: string | null };
-    if (newest.at !== null && newest.at > sqliteDate(new Date(input.now.getTime() - input.minIntervalMillis))) return undefined;
+    const newest = db.stmt(`SELECT anchored_at AS at FROM anchor_batch WHERE status = 'anchored' ORDER BY created_at DESC LIMIT 1`).get() as
+      | { at: string | null }
+      | undefined;
+    if (newest && newest.at !== null && newest.at > sqliteDate(new Date(input.now.getTime() - input.minIntervalMillis))) return undefined;
     const leaves = db.stmt(
       `SELECT type, id, version_id, keyed_hash FROM protected_record WHERE batch_id IS NULL
        ORDER BY created_at, type, id, version_id LIMIT ?`,

@@ -34,6 +34,7 @@ export class ProtectAnchorPostgres1765000000000 implements MigrationInterface {
       content_hash char(64) NOT NULL,
       keyed_hash char(64) NOT NULL,
       size_bytes integer NOT NULL,
+      content_offset integer NOT NULL DEFAULT 0,
       created_at timestamptz NOT NULL,
       batch_id uuid,
       leaf_index integer,

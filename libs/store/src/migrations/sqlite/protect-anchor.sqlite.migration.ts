@@ -31,6 +31,7 @@ export class ProtectAnchorSqlite1765000000000 implements MigrationInterface {
       content_hash char(64) NOT NULL,
       keyed_hash char(64) NOT NULL,
       size_bytes integer NOT NULL,
+      content_offset integer NOT NULL DEFAULT 0,
       created_at datetime NOT NULL,
       batch_id varchar(36),
       leaf_index integer,
