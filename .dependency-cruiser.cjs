@@ -49,7 +49,8 @@ module.exports = {
       name: 'format-libs-are-pure',
       comment: 'hl7v2, cda, dicom, fhir and mapping do no I/O and know nothing of Nest.',
       severity: 'error',
-      from: { path: '^libs/(hl7v2|cda|dicom|fhir|mapping|common)/', pathNot: '\\.spec\\.ts$' },
+      // Specs and their helpers (`*.spec-helpers.ts`, `testing/`) may read fixture files.
+      from: { path: '^libs/(hl7v2|cda|dicom|fhir|mapping|common)/', pathNot: '(\\.spec\\.ts|\\.spec-helpers\\.ts|/testing/[^/]+\\.ts)$' },
       to: { path: '(^node_modules/(@nestjs|typeorm|bullmq|ioredis|pg|better-sqlite3)/|^(node:)?(net|http|https|child_process|fs|fs/promises)$)' },
     },
   ],

@@ -8,7 +8,7 @@
  * 60, quick 10), BENCH_RUNS (end-to-end runs, default 3, quick 1), BENCH_CONNECTIONS (20),
  * BENCH_WINDOW (unanswered messages per connection, default 1), BENCH_TOPOLOGY (split = intake
  * and worker processes, all = one process), BENCH_ONLY (one or more, comma-separated, of
- * conversion, e2e, protect, anchor, verify), BENCH_PROTECT_MESSAGES (messages per protect-cost
+ * conversion, e2e, protect, anchor, verify, cda), BENCH_PROTECT_MESSAGES (messages per protect-cost
  * run, default 6000, quick 1500), BENCH_ANCHOR_SECONDS (anchor-rate feeding time, default 30,
  * quick 10).
  */
@@ -21,6 +21,7 @@ import { benchEndToEnd } from './e2e.bench.js';
 import { benchProtectCost } from './protect.bench.js';
 import { benchAnchorRate } from './anchor-rate.bench.js';
 import { benchVerify } from './verify.bench.js';
+import { benchCda } from './cda.bench.js';
 import { engineMain, repoRoot } from './lib/paths.js';
 import { summarise } from './lib/stats.js';
 
@@ -223,6 +224,20 @@ if (want('verify')) {
   });
 }
 
+// CDA (issue 4): one thread, from the built dist; see bench/cda.bench.js.
+if (want('cda')) {
+  const group = 'CDA conversion, one thread (safe parse + convert + validate + transaction), issue 4';
+  log(`CDA conversion, one thread: ${settings.conversionRuns} runs x ${settings.conversionSeconds}s; then a 20 MB document in a child process`);
+  await section(group, async () => {
+    const r = await benchCda({ runs: settings.conversionRuns, seconds: settings.conversionSeconds, log });
+    const failed = r.failures.length;
+    rows.push({ group, figure: 'typical CCDs (~50 KB) per second', unit: 'docs/s', runs: r.ccdPerSecond, target: '≥ 300', pass: (m) => m >= 300 && failed === 0, digits: 0, note: `round-robin over ${r.ccdFiles.map((f, i) => `${f} (${(r.ccdBytes[i] / 1024).toFixed(0)} KB)`).join(', ')}; ${failed} did not convert` });
+    rows.push({ group, figure: `${r.sampleFile} (${(r.sampleBytes / 1024).toFixed(0)} KB, C-CDA R2.1)`, unit: 'ms', runs: r.sampleMillis, target: '< 15', pass: (m) => m < 15 && failed === 0, digits: 2, note: 'median time of one conversion per run' });
+    rows.push({ group, figure: `peak memory converting a ${(r.big.sizeBytes / 2 ** 20).toFixed(0)} MB document, × its size`, unit: '×', runs: [r.big.ratio], target: '< 10', pass: (m) => m < 10 && r.big.ok, digits: 1, note: `peak RSS ${(r.big.peakRssDeltaBytes / 2 ** 20).toFixed(0)} MB over the RSS before reading it (heap retained with the result ${(r.big.heapRetainedDeltaBytes / 2 ** 20).toFixed(0)} MB); ${r.big.resources} resources in ${r.big.seconds.toFixed(1)} s${r.big.ok ? '' : '; DID NOT CONVERT'}` });
+    for (const f of r.failures) notes.push(`CDA document that did not convert: ${f}`);
+  });
+}
+
 writeReport();
 
 function writeReport() {
@@ -255,6 +270,7 @@ function writeReport() {
   if (want('e2e')) lines.push(`- End to end: the spine as issue 2 measured it (\`HIE_PROTECT=false\`: messages end \`converted\`); a fresh PostgreSQL database and Redis prefix per run; the built engine as child process(es) (${settings.topology === 'split' ? 'one intake process and one worker process' : 'one process, role all'}); ${settings.connections} MLLP connections, each keeping ${settings.window} message(s) unanswered (send, wait for the ACK, send the next), corpus messages of every supported family round-robin, each with its own MSH-10, patient (PID-3), visit (PV1-19) and order, specimen, diagnosis and procedure identifiers (ORC-2/3, OBR-2/3, SPM-2, DG1-20, PR1-19). Warm-up excluded. Latency: send → ACK received, per message. Converted/s: from \`/health\` counts at the start and end of the window. Drain: from the end of sending until no message is \`received\`.`);
   if (want('protect')) lines.push(`- Protect & anchor cost: the same fixed load per run, ${settings.protectMessages} corpus messages (unique ids, as above) sent at full speed over ${settings.connections} MLLP connections to one intake and one worker process on a fresh database, Redis prefix, keyring and content directory; \`HIE_PROTECT=false\` (final status \`converted\`) and on (final status \`anchored\`: canonical JSON, hashes, AES-GCM, local content store, Merkle batch, embedded ledger), ${settings.e2eRuns} off/on pair(s) alternating, medians. Processed msgs/s = messages / (first send → every message in its final status or \`failed\`, polled on \`/health\` every 100 ms); ACKed msgs/s = messages / (first send → last ACK). The EVM row: one "on" run anchoring on a Hardhat node with the HieLedger contract.`);
   if (want('anchor')) lines.push(`- Anchoring at 1,000 msg/s: the engine cannot convert that fast on this machine, so the anchor stage is driven directly: a fresh database migrated by the built store (\`openDatabase\`), a Hardhat node with the contract, the built \`AnchorBatcher\` (interval 1000 ms) over the built \`ProtectionRepository\` and \`EvmLedger\`, in the bench process; a feeder inserts \`protected_record\` rows (15 per random message id, random 64-hex hashes, unique keys) every ~100 ms at 15,000 rows/s for ${settings.anchorSeconds} s, then the batcher finishes the backlog. Transactions: every block after the deployment is read and its transactions to the contract counted (must equal the batcher's ledger calls), and grouped by the time each was mined (Hardhat automines; its block timestamps cannot show two blocks in one second). Lag: from a row's insert to its batch marked anchored in the store.`);
+  if (want('cda')) lines.push('- CDA: the pipeline\'s `CdaConversion` from the built `dist/` (what the worker runs): bytes → safe XML parse → C-CDA → FHIR document Bundle → R4 validation → transaction Bundle, one thread, after a warm-up; documents/s round-robin over the corpus CCDs of about 50 KB; the 150 KB HL7 C-CDA R2.1 sample timed one conversion at a time (median); the 20 MB document is that sample with its result entries (ids made unique per copy) and narrative rows repeated, converted once in a fresh child process (`node --expose-gc`), peak RSS (`resourceUsage().maxRSS`) minus the RSS before the file was read.');
   if (want('verify')) lines.push(`- \`$verify\`: the built engine (role all) on a fresh database + Redis prefix + local storage, anchoring on Hardhat (then on the embedded ledger); ${settings.verifyMessages} corpus messages sent and waited for until all are \`anchored\`; the resources they wrote listed via \`GET /messages/{id}\` and ${settings.verifyResources} distinct ones taken round-robin across resource types; then \`GET /fhir/{type}/{id}/$verify\` one at a time after one warm-up call, latency as the client sees it (HTTP on loopback). Any answer other than 200 with \`result\` true stops the benchmark as an error.`);
   if (rowNotes.length > 0 || notes.length > 0) lines.push('', '## Notes', '', ...rowNotes, ...notes.map((n) => `- ${n}`));
   lines.push('');

@@ -17,9 +17,9 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Every mapping file, as the pipeline passes them (path relative to mappings/). */
+/** Every HL7 v2 mapping file, as the pipeline passes them (path relative to mappings/; `cda/` has its own loader). */
 export function mappingFiles(): MappingFile[] {
-  return walk(mappingsDir)
+  return walk(join(mappingsDir, 'hl7v2'))
     .filter((p) => /\.ya?ml$/.test(p))
     .sort()
     .map((p) => ({ path: relative(mappingsDir, p).split('\\').join('/'), text: readFileSync(p, 'utf8') }));

@@ -7,6 +7,7 @@ import { EngineModule, runsIntake } from './engine.module.js';
 import { HieExceptionFilter } from './http/hie-exception.filter.js';
 import { registerHl7BodyParser } from './http/hl7-body.parser.js';
 import { MllpListener } from './intake/mllp-listener.service.js';
+import { registerXmlBodyParser } from './intake/xml-body.parser.js';
 
 /** A started engine and where it listens. */
 export interface RunningEngine {
@@ -42,6 +43,7 @@ export async function startEngine(config: HieConfig, options: { shutdownHooks?: 
   let http: { host: string; port: number } | undefined;
   if (isHttpApp(app, config)) {
     registerHl7BodyParser(app.getHttpAdapter().getInstance(), config.limits.maxFrameBytes);
+    registerXmlBodyParser(app.getHttpAdapter().getInstance(), { maxBytes: config.limits.maxCdaBytes, maxReadBytes: config.limits.maxFrameBytes });
     app.useGlobalFilters(new HieExceptionFilter());
     if (config.http.enabled) {
       await app.listen({ host: config.http.host, port: config.http.port });

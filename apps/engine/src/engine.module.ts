@@ -6,6 +6,7 @@ import { FhirController } from './fhir/fhir.controller.js';
 import { FhirReadService } from './fhir/fhir-read.service.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
+import { CdaController } from './intake/cda.controller.js';
 import { Hl7v2Controller } from './intake/hl7v2.controller.js';
 import { intakeProviders } from './intake/intake.providers.js';
 import { MessageQueryService } from './messages/message-query.service.js';
@@ -32,7 +33,7 @@ export class EngineModule {
     const intake = runsIntake(config);
     return {
       module: EngineModule,
-      controllers: intake ? [Hl7v2Controller, VerifyController, FhirController, MessagesController, HealthController, AdminController] : [],
+      controllers: intake ? [Hl7v2Controller, CdaController, VerifyController, FhirController, MessagesController, HealthController, AdminController] : [],
       providers: [
         ...coreProviders(config),
         ...(intake ? [...intakeProviders, FhirReadService, MessageQueryService, HealthService, AdminTokenGuard] : []),

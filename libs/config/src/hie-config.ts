@@ -16,6 +16,10 @@ export interface HieConfig {
     readonly maxMessageBytes: number;
     /** Largest MLLP frame buffered at all; past it only the head is kept, answered AR. */
     readonly maxFrameBytes: number;
+    /** Largest CDA document read (`POST /cda`, MDM); past it only the head is kept, answered 413. */
+    readonly maxCdaBytes: number;
+    /** Deepest XML element nesting accepted in a CDA document (hostile nesting costs bounded time). */
+    readonly maxCdaDepth: number;
   };
   readonly intake: {
     /** Group commit: flush after this many messages or this many milliseconds, whichever first. */

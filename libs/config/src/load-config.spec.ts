@@ -30,6 +30,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HIE_SOURCE_TIMEZONE: 'Europe/Paris' })).toThrow(/HIE_SOURCE_TIMEZONE/);
   });
 
+  it('bounds CDA documents: 32 MiB and 200 levels of nesting unless configured', () => {
+    expect(loadConfig({}).limits).toMatchObject({ maxCdaBytes: 32 * 1024 * 1024, maxCdaDepth: 200 });
+    expect(loadConfig({ HIE_CDA_MAX_BYTES: '1048576', HIE_CDA_MAX_DEPTH: '64' }).limits).toMatchObject({ maxCdaBytes: 1048576, maxCdaDepth: 64 });
+    expect(() => loadConfig({ HIE_CDA_MAX_BYTES: '10' })).toThrow(/HIE_CDA_MAX_BYTES/);
+    expect(() => loadConfig({ HIE_CDA_MAX_DEPTH: 'deep' })).toThrow(/HIE_CDA_MAX_DEPTH/);
+  });
+
   it('takes the source time zone as a UTC offset', () => {
     expect(loadConfig({}).sourceTimezone).toBeUndefined();
     expect(loadConfig({ HIE_SOURCE_TIMEZONE: '-05:00' }).sourceTimezone).toBe('-05:00');

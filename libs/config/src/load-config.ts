@@ -35,6 +35,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     limits: {
       maxMessageBytes: int(env, 'HIE_MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
       maxFrameBytes: int(env, 'HIE_MAX_FRAME_BYTES', 128 * 1024 * 1024, 1024, 2 ** 31 - 1),
+      maxCdaBytes: int(env, 'HIE_CDA_MAX_BYTES', 32 * 1024 * 1024, 1024, 2 ** 31 - 1),
+      maxCdaDepth: int(env, 'HIE_CDA_MAX_DEPTH', 200, 16, 100_000),
     },
     intake: {
       batchSize: int(env, 'HIE_INTAKE_BATCH_SIZE', 500, 1, 100_000),

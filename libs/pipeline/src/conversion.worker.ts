@@ -1,4 +1,4 @@
-import type { Hl7Conversion } from './hl7-conversion.js';
+import type { MessageConverter } from './conversion.dispatcher.js';
 import {
   silentLogger,
   type ConversionOutcomeRecord,
@@ -17,16 +17,17 @@ export interface WorkerJobResult {
 }
 
 /**
- * Converts one job's messages and commits all outcomes in ONE transaction. A message that
- * cannot be converted becomes `failed` with its outcome (not retried: it needs a mapping fix
- * and `$reprocess`). Only infrastructure errors (database) reject, so the queue retries; the
- * store's commit guard makes a redelivered job a no-op for messages already done.
+ * Converts one job's messages (HL7 v2 or CDA: the converter dispatches on the stored format) and
+ * commits all outcomes in ONE transaction. A message that cannot be converted becomes `failed`
+ * with its outcome (not retried: it needs a mapping fix and `$reprocess`). Only infrastructure
+ * errors (database) reject, so the queue retries; the store's commit guard makes a redelivered
+ * job a no-op for messages already done.
  */
 export class ConversionWorker {
   constructor(
     private readonly messages: Pick<MessageStorePort, 'getMany'>,
     private readonly conversions: ConversionStorePort,
-    private readonly conversion: Pick<Hl7Conversion, 'convert'>,
+    private readonly conversion: MessageConverter,
     private readonly logger: PipelineLogger = silentLogger,
     /** The protect stage's queue; converted messages are handed on to it (absent: they stop at `converted`). */
     private readonly next?: JobQueuePort,
@@ -37,13 +38,22 @@ export class ConversionWorker {
     const outcomes: ConversionOutcomeRecord[] = [];
     for (const message of stored) {
       if (message.status !== 'received') continue;
-      const attempt = this.conversion.convert(message.raw, { messageId: message.id, receivedAt: message.receivedAt });
+      const attempt = this.conversion.convert(message.raw, { messageId: message.id, receivedAt: message.receivedAt, format: message.format });
       outcomes.push(
         attempt.ok
           ? { messageId: message.id, kind: 'converted', bundle: attempt.bundle }
           : { messageId: message.id, kind: 'failed', outcome: attempt.outcome },
       );
     }
+    return this.record(outcomes, ids.length);
+  }
+
+  /**
+   * Commits outcomes converted elsewhere (the `?sync=true` intake converts while the sender
+   * waits) exactly as a job's: one transaction, the commit guard, then the hand-on to protect.
+   * `asked` is how many messages the caller meant (the rest count as skipped).
+   */
+  async record(outcomes: readonly ConversionOutcomeRecord[], asked: number = outcomes.length): Promise<WorkerJobResult> {
     const applied = outcomes.length > 0 ? await this.conversions.commit(outcomes) : new Map<string, 'applied' | 'skipped'>();
     const handOn: string[] = [];
     let failed = 0;
@@ -55,8 +65,8 @@ export class ConversionWorker {
     const converted = handOn.length;
     // A lost hand-on is found again by the protect stage's recovery sweep (messages left `converted`).
     if (this.next && handOn.length > 0) await this.next.enqueue(handOn).catch(() => this.logger.warn(`protect job of ${handOn.length} not queued; recovery will`));
-    const result = { converted, failed, skipped: ids.length - converted - failed };
-    if (failed > 0) this.logger.warn(`job of ${ids.length}: ${converted} converted, ${failed} failed, ${result.skipped} skipped`);
+    const result = { converted, failed, skipped: asked - converted - failed };
+    if (failed > 0) this.logger.warn(`job of ${asked}: ${converted} converted, ${failed} failed, ${result.skipped} skipped`);
     return result;
   }
 }

@@ -1,6 +1,7 @@
 import type { Hl7Delimiters, Hl7Header, Hl7Message } from '@hie/hl7v2';
 import { parseHl7, readHeaderLeniently } from '@hie/hl7v2';
 import type { MappingSet } from '@hie/mapping';
+import { findEmbeddedCda, isDocumentMessage } from './cda/embedded-cda.extractor.js';
 import { failure, failureFromError, type Hl7Failure } from './hl7-failure.mapper.js';
 
 /** What intake decided about one raw message, before it is stored. */
@@ -50,7 +51,8 @@ export function decideIntake(raw: Buffer, rules: IntakeRules, totalBytes: number
   if (!SUPPORTED_VERSION.test(header.version)) {
     return refuseParsed(failure('HL7_UNSUPPORTED_VERSION', { segment: 'MSH', segmentIndex: 1, field: 12 }));
   }
-  if (!rules.mappings.supports(header)) {
+  // An MDM carrying a CDA document is converted through the CDA path, whatever the v2 maps cover.
+  if (!rules.mappings.supports(header) && !(isDocumentMessage(header) && findEmbeddedCda(message))) {
     return refuseParsed(failure('HL7_UNSUPPORTED_MESSAGE', { segment: 'MSH', segmentIndex: 1, field: 9 }));
   }
   return { ack: 'AA', status: 'received', failures: [], header, delimiters };

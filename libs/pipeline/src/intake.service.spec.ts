@@ -163,4 +163,36 @@ describe('IntakeService', () => {
     expect(readAck(await service.accept(Buffer.from(ADT_A01), 'mllp')).MSA?.[1]).toBe('AA');
     expect(messages.rows).toHaveLength(1);
   });
+
+  it('accepts an MDM^T02 that carries a CDA (the v2 maps do not cover MDM) and refuses one that carries none', async () => {
+    const { messages, service } = setup();
+    const doc = Buffer.from('<ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1.2.3"/></ClinicalDocument>').toString('base64');
+    const mdm = (obx: string): Buffer =>
+      Buffer.from([ADT_A01.split('\r')[0]!.replace('ADT^A01^ADT_A01', 'MDM^T02^MDM_T02'), 'TXA|1|DS|TX', obx].join('\r'));
+    expect(readAck(await service.accept(mdm(`OBX|1|ED|X^X||^text^xml^Base64^${doc}||||||F`), 'mllp')).MSA?.[1]).toBe('AA');
+    expect(readAck(await service.accept(mdm('OBX|1|TX|X^X||plain text||||||F'), 'mllp')).MSA?.[1]).toBe('AR');
+    expect(messages.rows.map((r) => [r.format, r.status, r.messageType])).toEqual([
+      ['hl7v2', 'received', 'MDM^T02'],
+      ['hl7v2', 'failed', 'MDM^T02'],
+    ]);
+  });
+
+  it('stores a record decided elsewhere (a CDA document) in the same group commit; held ones are not queued', async () => {
+    const { messages, queue, service } = setup({ batchMillis: 20 });
+    const record = (id: string) => ({ id, receivedAt: new Date(), channel: 'http' as const, format: 'cda' as const, raw: Buffer.from('<x/>'), sizeBytes: 4, status: 'received' as const });
+    const ids = ['018f0000-0000-7000-8000-000000000001', '018f0000-0000-7000-8000-000000000002'];
+    const [queued, held, v2] = await Promise.all([
+      service.submit(record(ids[0]!)),
+      service.submit(record(ids[1]!), { hold: true }),
+      service.accept(Buffer.from(ADT_A01), 'mllp'),
+    ]);
+    expect([queued, held, readAck(v2).MSA?.[1]]).toEqual([true, true, 'AA']);
+    expect(messages.inserts).toBe(1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(queue.jobs).toHaveLength(1);
+    expect(queue.jobs[0]).toContain(ids[0]);
+    expect(queue.jobs[0]).not.toContain(ids[1]);
+    messages.failNext = true;
+    expect(await service.submit(record('018f0000-0000-7000-8000-000000000003'))).toBe(false);
+  });
 });

@@ -38,6 +38,8 @@ export interface IntakeResult {
  */
 export class IntakeService {
   private readonly committer: GroupCommitter<IntakeRecord>;
+  /** Ids stored but not to be queued: their caller converts them itself (`POST /cda?sync=true`). */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly messages: Pick<MessageStorePort, 'insertMany'>,
@@ -72,6 +74,25 @@ export class IntakeService {
     return (await this.store(head, totalBytes, channel)).ackMessage;
   }
 
+  /**
+   * Stores a record another intake decided (a CDA document) through the same group commit, so
+   * every format shares one durability point and one batch. Resolves to false when the store
+   * failed (the sender must resend). `hold`: the record is stored but not queued, because the
+   * caller converts it now; should the caller fail to, the recovery sweep queues it later.
+   */
+  async submit(record: IntakeRecord, options: { hold?: boolean } = {}): Promise<boolean> {
+    if (options.hold) this.held.add(record.id);
+    try {
+      await this.committer.submit(record);
+      return true;
+    } catch (error) {
+      this.logger.error(`intake store failed for message ${record.id}: ${errorName(error)}`);
+      return false;
+    } finally {
+      this.held.delete(record.id);
+    }
+  }
+
   /** Flushes what is waiting; call on shutdown after the listeners stopped. */
   close(): Promise<void> {
     return this.committer.close();
@@ -100,7 +121,7 @@ export class IntakeService {
   }
 
   private enqueueAccepted(records: readonly IntakeRecord[]): void {
-    const ids = records.filter((r) => r.status === 'received').map((r) => r.id);
+    const ids = records.filter((r) => r.status === 'received' && !this.held.has(r.id)).map((r) => r.id);
     if (ids.length === 0) return;
     // The messages are durable already; a lost enqueue is repaired by the recovery sweep.
     this.queue.enqueue(ids).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { loadMappingSet, type MappingFile, type MappingSet } from '@hie/mapping';
+import { loadCdaTables, loadMappingSet, type CdaTables, type MappingFile, type MappingSet } from '@hie/mapping';
 
 /**
  * Reads every `.yaml` / `.yml` file under `dir` (recursively), sorted by path so the
@@ -17,7 +17,20 @@ export async function readMappingFiles(dir: string): Promise<MappingFile[]> {
   );
 }
 
-/** Reads and compiles the mapping set under `dir` (throws MappingError on a bad map). */
+/**
+ * The files of one source format: `mappings/` holds one top folder per format (`hl7v2/`,
+ * `cda/`), each read by its own loader, which refuses paths outside its folder.
+ */
+export function mappingFilesOf(files: readonly MappingFile[], format: 'hl7v2' | 'cda'): MappingFile[] {
+  return files.filter((f) => f.path.startsWith(`${format}/`));
+}
+
+/** Reads and compiles the HL7 v2 mapping set under `dir`/hl7v2 (throws MappingError on a bad map). */
 export async function loadMappings(dir: string): Promise<MappingSet> {
-  return loadMappingSet(await readMappingFiles(dir));
+  return loadMappingSet(mappingFilesOf(await readMappingFiles(dir), 'hl7v2'));
+}
+
+/** Reads the CDA tables under `dir`/cda (code systems, sections, value maps; throws MappingError on a bad table). */
+export async function loadCdaMappings(dir: string): Promise<CdaTables> {
+  return loadCdaTables(mappingFilesOf(await readMappingFiles(dir), 'cda'));
 }

@@ -1,4 +1,4 @@
-import type { ConversionOutcome, MessageStatus, NewMessage } from '@hie/store';
+import type { ConversionOutcome, MessageFormat, MessageStatus, NewMessage } from '@hie/store';
 
 /**
  * The narrow slices of the store and queue the use cases need, in the store's own types,
@@ -7,6 +7,9 @@ import type { ConversionOutcome, MessageStatus, NewMessage } from '@hie/store';
 
 /** How a message reached the engine. */
 export type IntakeChannel = NewMessage['channel'];
+
+/** What a stored message's raw bytes are (HL7 v2 or a CDA document). */
+export type PipelineMessageFormat = MessageFormat;
 
 /** Lifecycle of a message in the message store. */
 export type PipelineMessageStatus = MessageStatus;
@@ -19,6 +22,8 @@ export interface StoredRecord {
   id: string;
   receivedAt: Date;
   raw: Buffer;
+  /** Picks the conversion (see ConversionDispatcher). */
+  format: PipelineMessageFormat;
   status: PipelineMessageStatus;
 }
 

@@ -5,8 +5,8 @@
  * migrations, `synchronize` off). See README.md for the tables.
  */
 export { openDatabase } from './open-database.js';
-export type { MessageStatus, NewMessage, StoredMessage, MessageSummary, MessageListFilter } from './message.model.js';
-export { MESSAGE_STATUSES } from './message.model.js';
+export type { MessageStatus, MessageFormat, NewMessage, StoredMessage, MessageSummary, MessageListFilter } from './message.model.js';
+export { MESSAGE_STATUSES, MESSAGE_FORMATS } from './message.model.js';
 export { MessageRepository } from './message.repository.js';
 export type { ConversionOutcome, CommitResult } from './conversion.model.js';
 export { ConversionRepository } from './conversion.repository.js';

@@ -8,6 +8,15 @@ import type { OperationOutcome } from '@hie/fhir';
  */
 export type MessageStatus = 'received' | 'converted' | 'stored' | 'anchored' | 'failed';
 
+/**
+ * What the raw bytes are: an HL7 v2 message (ER7; an MDM carrying a CDA is still `hl7v2`, it is
+ * converted through the CDA path) or a CDA R2 / C-CDA XML document.
+ */
+export type MessageFormat = 'hl7v2' | 'cda';
+
+/** The message formats (for validation). */
+export const MESSAGE_FORMATS: readonly MessageFormat[] = ['hl7v2', 'cda'];
+
 /** The message statuses, in lifecycle order (for counts and validation). */
 export const MESSAGE_STATUSES: readonly MessageStatus[] = ['received', 'converted', 'stored', 'anchored', 'failed'];
 
@@ -17,12 +26,14 @@ export interface NewMessage {
   id: string;
   receivedAt: Date;
   channel: 'mllp' | 'http' | 'cli';
-  format: 'hl7v2';
+  format: MessageFormat;
   raw: Buffer;
   sizeBytes: number;
+  /** MSH-10; for a CDA document its ClinicalDocument/id (extension, else root). */
   controlId?: string;
-  /** e.g. `ADT^A01`. */
+  /** e.g. `ADT^A01`; for a CDA document `CDA^<LOINC document type>` (e.g. `CDA^34133-9`). */
   messageType?: string;
+  /** MSH-4; for a CDA document the custodian organization's name. */
   sendingFacility?: string;
   /** `failed` when intake already refused it (answered AE/AR); it is still kept. */
   status: 'received' | 'failed';

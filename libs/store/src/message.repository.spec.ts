@@ -59,6 +59,20 @@ describe.each(STORE_DRIVERS)('MessageRepository on %s', (driver) => {
     expect(await repo.get('not-a-uuid')).toBeUndefined();
   });
 
+  it('keeps the format of each message (HL7 v2 and CDA) and refuses an unknown one', async () => {
+    const raw = Buffer.from('<ClinicalDocument xmlns="urn:hl7-org:v3"/>', 'utf8');
+    const cda = message({ format: 'cda', raw, sizeBytes: raw.length, messageType: 'CDA^34133-9' });
+    const v2 = message();
+    await repo.insertMany([cda, v2]);
+    const [gotCda, gotV2] = await repo.getMany([cda.id, v2.id]);
+    expect(gotCda).toMatchObject({ format: 'cda', messageType: 'CDA^34133-9' });
+    expect(gotCda!.raw.equals(raw)).toBe(true);
+    expect(gotV2!.format).toBe('hl7v2');
+    expect((await repo.list({ limit: 5 })).find((m) => m.id === cda.id)?.format).toBe('cda');
+    const bad = { ...message(), format: 'dicom' } as unknown as NewMessage;
+    await expect(repo.insertMany([bad])).rejects.toMatchObject({ code: 'STORE_BAD_FORMAT' });
+  });
+
   it('writes a batch all or nothing', async () => {
     const a = message();
     await expect(repo.insertMany([a, { ...message(), id: a.id }])).rejects.toThrow();

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { InvalidInputError } from '@hie/common';
-import { MESSAGE_STATUSES } from './message.model.js';
+import { MESSAGE_FORMATS, MESSAGE_STATUSES } from './message.model.js';
 import type { MessageListFilter, MessageStatus, MessageSummary, NewMessage, StoredMessage } from './message.model.js';
 import { SUMMARY_COLUMNS, toStoredMessage, toSummary } from './message-row.mapper.js';
 import type { MessageRow } from './message-row.mapper.js';
@@ -35,6 +35,8 @@ export class MessageRepository {
     if (messages.length === 0) return;
     for (const m of messages) {
       if (!isUuid(m.id)) throw new InvalidInputError('STORE_BAD_MESSAGE_ID', 'A message id must be a uuid');
+      // The column is free text in both schemas: the one place that keeps it to known formats.
+      if (!MESSAGE_FORMATS.includes(m.format)) throw new InvalidInputError('STORE_BAD_FORMAT', 'Unknown message format');
     }
     const now = new Date();
     if (this.sql.dialect === 'sqlite') {

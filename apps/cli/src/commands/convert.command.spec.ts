@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,42 @@ describe('hie convert', () => {
     const { code, out } = await run('convert', join(dir, 'siu.hl7'));
     expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ resourceType: 'OperationOutcome' });
+  });
+
+  it('prints the FHIR document Bundle of a CDA document (.ccda, .xml, .cda)', async () => {
+    const { code, out } = await run('convert', join(repoRoot, 'fixtures/cda/CCD.ccda'));
+    expect(code).toBe(0);
+    const bundle = JSON.parse(out) as { resourceType: string; type: string; entry: { resource: { resourceType: string } }[] };
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'document' });
+    expect(bundle.entry[0]!.resource.resourceType).toBe('Composition');
+    expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual(expect.arrayContaining(['Patient', 'DocumentReference']));
+  });
+
+  it('converts an MDM^T02 carrying a base64 CDA (.hl7) to the document Bundle, as the engine does', async () => {
+    const doc = readFileSync(join(repoRoot, 'fixtures/cda/sample.ccda')).toString('base64');
+    const mdm = [
+      'MSH|^~\\&|DOC|FAC|HIE|HIE|20240101120000+0000||MDM^T02^MDM_T02|CLI-MDM|P|2.5.1',
+      'EVN|T02|20240101120000+0000',
+      'PID|1||CLIPAT9^^^GHH^MR||Doe^Jane||19800101|F',
+      'TXA|1|DS|TX',
+      `OBX|1|ED|X^X||^text^xml^Base64^${doc}||||||F`,
+    ].join('\r');
+    writeFileSync(join(dir, 'mdm.hl7'), mdm);
+    const { code, out } = await run('convert', join(dir, 'mdm.hl7'));
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ resourceType: 'Bundle', type: 'document' });
+  });
+
+  it('exits 1 with the OperationOutcome for a hostile or non-CDA XML file', async () => {
+    writeFileSync(join(dir, 'xxe.xml'), '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><ClinicalDocument xmlns="urn:hl7-org:v3">&x;</ClinicalDocument>');
+    writeFileSync(join(dir, 'other.cda'), '<html/>');
+    const xxe = await run('convert', join(dir, 'xxe.xml'));
+    expect(xxe.code).toBe(1);
+    expect(JSON.parse(xxe.out)).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ details: { coding: [{ code: 'XML_DOCTYPE_REFUSED' }] } }] });
+    expect(xxe.out).not.toMatch(/root:/);
+    const other = await run('convert', join(dir, 'other.cda'));
+    expect(other.code).toBe(1);
+    expect(other.out).toContain('CDA_NOT_CLINICAL_DOCUMENT');
   });
 
   it('exits non-zero with a message for a missing file or a missing argument', async () => {

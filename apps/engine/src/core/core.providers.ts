@@ -3,13 +3,22 @@ import type { DataSource } from 'typeorm';
 import type { HieConfig } from '@hie/config';
 import { createR4Validator, type FhirValidator } from '@hie/fhir';
 import type { MappingSet } from '@hie/mapping';
-import { Hl7Conversion, loadMappings, openProtectionStack, ReprocessService, type ProtectionStack } from '@hie/pipeline';
+import {
+  CdaConversion,
+  ConversionDispatcher,
+  Hl7Conversion,
+  loadCdaMappings,
+  loadMappings,
+  openProtectionStack,
+  ReprocessService,
+  type ProtectionStack,
+} from '@hie/pipeline';
 import { createWorkQueue, type WorkQueue } from '@hie/queue';
 import { ConversionRepository, FhirRepository, MessageRepository, openDatabase } from '@hie/store';
 import { DATA_SOURCE, FHIR_VALIDATOR, HIE_CONFIG, MAPPING_SET, PROTECT_QUEUE, PROTECTION_STACK, WORK_QUEUE } from './engine.tokens.js';
 import { pipelineLogger } from './nest-pipeline-logger.js';
 
-/** What every role needs: configuration, database, repositories, queue, maps and validator. */
+/** What every role needs: configuration, database, repositories, queue, maps (HL7 v2 and CDA), conversions and validator. */
 export function coreProviders(config: HieConfig): Provider[] {
   return [
     { provide: HIE_CONFIG, useValue: config },
@@ -55,6 +64,22 @@ export function coreProviders(config: HieConfig): Provider[] {
       provide: Hl7Conversion,
       useFactory: (m: MappingSet, v: FhirValidator, c: HieConfig) => Hl7Conversion.fromConfig(m, v, c),
       inject: [MAPPING_SET, FHIR_VALIDATOR, HIE_CONFIG],
+    },
+    {
+      provide: CdaConversion,
+      useFactory: async (v: FhirValidator, c: HieConfig): Promise<CdaConversion> => {
+        const tables = await loadCdaMappings(c.mappingsDir);
+        new Logger('Mappings').log('CDA tables loaded');
+        return CdaConversion.fromConfig(tables, v, c);
+      },
+      inject: [FHIR_VALIDATOR, HIE_CONFIG],
+    },
+    {
+      // What the worker (and the sync intake's recorder) converts with: by stored format, and
+      // MDM messages that carry a CDA through the CDA conversion.
+      provide: ConversionDispatcher,
+      useFactory: (hl7: Hl7Conversion, cda: CdaConversion, c: HieConfig) => new ConversionDispatcher(hl7, cda, c.limits.maxMessageBytes),
+      inject: [Hl7Conversion, CdaConversion, HIE_CONFIG],
     },
     {
       provide: ReprocessService,

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type { HieConfig } from '@hie/config';
-import { ConversionWorker, Hl7Conversion, RecoverySweeper, type ProtectionStack } from '@hie/pipeline';
+import { ConversionDispatcher, ConversionWorker, RecoverySweeper, type ProtectionStack } from '@hie/pipeline';
 import type { WorkQueue } from '@hie/queue';
 import { ConversionRepository, MessageRepository } from '@hie/store';
 import { HIE_CONFIG, PROTECT_QUEUE, PROTECT_SWEEPER, PROTECTION_STACK, WORK_QUEUE } from '../core/engine.tokens.js';
@@ -11,9 +11,9 @@ import { WorkerRunner } from './worker-runner.service.js';
 export const workerProviders: Provider[] = [
   {
     provide: ConversionWorker,
-    useFactory: (messages: MessageRepository, conversions: ConversionRepository, conversion: Hl7Conversion, protect: WorkQueue | null) =>
+    useFactory: (messages: MessageRepository, conversions: ConversionRepository, conversion: ConversionDispatcher, protect: WorkQueue | null) =>
       new ConversionWorker(messages, conversions, conversion, pipelineLogger('Worker'), protect ?? undefined),
-    inject: [MessageRepository, ConversionRepository, Hl7Conversion, PROTECT_QUEUE],
+    inject: [MessageRepository, ConversionRepository, ConversionDispatcher, PROTECT_QUEUE],
   },
   {
     provide: RecoverySweeper,

@@ -9,10 +9,18 @@ export const HL7_V3_NAMESPACE = 'urn:hl7-org:v3';
 /** Why a document was refused; codes are stable, messages carry no document content. */
 export class XmlRefusedError extends InvalidInputError {}
 
-interface MutableElement extends XmlElement {
-  readonly children: XmlElement[];
-  readonly content: Array<XmlElement | string>;
+interface MutableElement {
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlElement[];
+  content: Array<XmlElement | string>;
 }
+
+/** Leaves share these (never mutated: the first child replaces them). */
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+
+/** Attribute values and texts this short are interned: codes, OIDs and units repeat thousands of times. */
+const INTERN_MAX = 64;
 
 /**
  * Parses XML into an element tree, refusing what makes XML dangerous: any DOCTYPE (so no
@@ -32,6 +40,17 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
   const stack: MutableElement[] = [];
   let root: MutableElement | undefined;
   let elements = 0;
+  // Inside a section's <text> (the narrative) every text node counts; elsewhere whitespace-only
+  // text is indentation and is dropped, so most elements keep one array for children and content.
+  let narrativeDepth = 0;
+  const strings = new Map<string, string>();
+  const intern = (value: string): string => {
+    if (value.length > INTERN_MAX) return value;
+    const known = strings.get(value);
+    if (known !== undefined) return known;
+    strings.set(value, value);
+    return value;
+  };
   let v3Prefix: string | undefined; // a prefix bound to the HL7 v3 namespace, if the document uses one
   let failure: XmlRefusedError | undefined;
 
@@ -45,12 +64,13 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
     if (++elements > limits.maxElements) refuse(new XmlRefusedError('XML_TOO_MANY_ELEMENTS', `More than ${limits.maxElements} elements`, { limit: limits.maxElements }));
     if (stack.length >= limits.maxDepth) refuse(new XmlRefusedError('XML_TOO_DEEP', `Elements nest deeper than ${limits.maxDepth}`, { limit: limits.maxDepth }));
     const attributes = tag.attributes as Record<string, string>;
+    for (const key in attributes) attributes[key] = intern(attributes[key]!);
     if (!root) v3Prefix = prefixOf(attributes);
-    const element: MutableElement = { name: localName(tag.name, v3Prefix), attributes, children: [], content: [] };
+    const element: MutableElement = { name: intern(localName(tag.name, v3Prefix)), attributes, children: NO_CHILDREN, content: NO_CHILDREN };
+    if (element.name === 'text' || narrativeDepth > 0) narrativeDepth++;
     const parent = stack[stack.length - 1];
     if (parent) {
-      parent.children.push(element);
-      parent.content.push(element);
+      addChild(parent, element);
     } else if (root) {
       refuse(new XmlRefusedError('XML_MALFORMED', 'More than one root element'));
     } else {
@@ -58,13 +78,21 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
     }
     stack.push(element);
   });
-  parser.on('closetag', () => void stack.pop());
+  parser.on('closetag', () => {
+    stack.pop();
+    if (narrativeDepth > 0) narrativeDepth--;
+  });
   const onText = (value: string): void => {
     const parent = stack[stack.length - 1];
-    if (parent) parent.content.push(value);
+    if (!parent) return;
+    if (narrativeDepth === 0 && WHITESPACE_ONLY.test(value)) return;
+    addText(parent, intern(value));
   };
   parser.on('text', onText);
-  parser.on('cdata', onText);
+  parser.on('cdata', (value: string) => {
+    const parent = stack[stack.length - 1];
+    if (parent) addText(parent, value);
+  });
   parser.on('error', (error: Error) => {
     // saxes reports an undefined entity (and any other well-formedness error) here.
     refuse(new XmlRefusedError('XML_MALFORMED', `Not well-formed XML: ${sanitize(error.message)}`));
@@ -79,7 +107,27 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
   }
   if (failure) throw failure;
   if (!root) throw new XmlRefusedError('XML_MALFORMED', 'No root element');
-  return root;
+  return root as XmlElement;
+}
+
+const WHITESPACE_ONLY = /^\s*$/;
+
+/** `content` is the very `children` array until a text node arrives, then a copy that also holds texts. */
+function addChild(parent: MutableElement, element: XmlElement): void {
+  if (parent.children === NO_CHILDREN) {
+    parent.children = [element];
+    if (parent.content === NO_CHILDREN) parent.content = parent.children;
+    else parent.content.push(element);
+    return;
+  }
+  parent.children.push(element);
+  if (parent.content !== parent.children) parent.content.push(element);
+}
+
+function addText(parent: MutableElement, text: string): void {
+  if (parent.content === NO_CHILDREN) parent.content = [text];
+  else if (parent.content === parent.children) parent.content = [...parent.children, text];
+  else parent.content.push(text);
 }
 
 /** The prefix the root binds to the HL7 v3 namespace (`cda` in `xmlns:cda="urn:hl7-org:v3"`), if any. */
