@@ -5,7 +5,7 @@
  * BENCHMARKS.md with medians, min/max, runs, the issue's targets and pass/fail.
  *
  * Settings (env): BENCH_QUICK=1 (short runs), BENCH_SECONDS (end-to-end measuring time, default
- * 60, quick 10), BENCH_RUNS (end-to-end runs, default 3, quick 1), BENCH_CONNECTIONS (20),
+ * 60, quick 10), BENCH_RUNS (end-to-end runs, default 3, quick 1), BENCH_PROTECT_RUNS (protect cost off/on pairs, default 3, quick 1), BENCH_CONNECTIONS (20),
  * BENCH_WINDOW (unanswered messages per connection, default 1), BENCH_TOPOLOGY (split = intake
  * and worker processes, all = one process), BENCH_ONLY (one or more, comma-separated, of
  * conversion, e2e, protect, anchor, verify, cda), BENCH_PROTECT_MESSAGES (messages per protect-cost
@@ -36,6 +36,7 @@ const settings = {
   window: intEnv('BENCH_WINDOW', 1),
   topology: /** @type {'split'|'all'} */ (process.env.BENCH_TOPOLOGY === 'all' ? 'all' : 'split'),
   protectMessages: intEnv('BENCH_PROTECT_MESSAGES', quick ? 1500 : 6000),
+  protectRuns: intEnv('BENCH_PROTECT_RUNS', quick ? 1 : 3),
   anchorSeconds: intEnv('BENCH_ANCHOR_SECONDS', quick ? 10 : 30),
   verifyMessages: 300,
   verifyResources: 200,
@@ -155,7 +156,7 @@ if (want('protect')) {
   const group = `Protect & anchor cost (issue 3), PostgreSQL + Redis, ${settings.protectMessages} messages, ${settings.connections} MLLP connections, split`;
   log(`protect & anchor cost: ${settings.e2eRuns} x (off, on) runs of ${settings.protectMessages} messages over ${settings.connections} connections, then one on EVM`);
   await section(group, async () => {
-    const r = await benchProtectCost({ count: settings.protectMessages, runs: settings.e2eRuns, connections: settings.connections, evm: true, log });
+    const r = await benchProtectCost({ count: settings.protectMessages, runs: settings.protectRuns, connections: settings.connections, evm: true, log });
     const offProcessed = r.off.map((x) => x.processedPerSecond);
     const onProcessed = r.on.map((x) => x.processedPerSecond);
     // Each "on" run against the "off" run just before it: drifting load hits a pair alike.
@@ -279,7 +280,7 @@ function writeReport() {
 }
 
 function commandLine() {
-  const vars = ['BENCH_QUICK', 'BENCH_SECONDS', 'BENCH_RUNS', 'BENCH_CONNECTIONS', 'BENCH_WINDOW', 'BENCH_TOPOLOGY', 'BENCH_ONLY', 'BENCH_PROTECT_MESSAGES', 'BENCH_ANCHOR_SECONDS']
+  const vars = ['BENCH_QUICK', 'BENCH_SECONDS', 'BENCH_RUNS', 'BENCH_CONNECTIONS', 'BENCH_WINDOW', 'BENCH_TOPOLOGY', 'BENCH_ONLY', 'BENCH_PROTECT_MESSAGES', 'BENCH_PROTECT_RUNS', 'BENCH_ANCHOR_SECONDS']
     .filter((v) => process.env[v])
     .map((v) => `${v}=${process.env[v]}`);
   return [...vars, 'npm run bench'].join(' ');
