@@ -45,7 +45,8 @@ export async function benchCda({ runs, seconds, log = () => {} }) {
     if (!attempt.ok) failures.push(`${file}: ${attempt.outcome.issue.slice(0, 3).map((/** @type {{code:string, diagnostics?:string, expression?:string[]}} */ i) => `${i.code} ${i.expression?.join(',') ?? ''} ${i.diagnostics ?? ''}`).join('; ')}`);
   }
   const inputs = ccds.map((c) => c.bytes);
-  runFor(conversion, inputs, Math.min(1, seconds)); // warm-up
+  // Warm-up long enough for the optimising compiler to settle (the first seconds run slower).
+  runFor(conversion, inputs, Math.min(5, seconds * 2));
   const ccdRuns = [];
   for (let r = 0; r < runs; r++) ccdRuns.push(runFor(conversion, inputs, seconds));
   log(`  typical CCDs: ${ccdRuns.map((x) => x.toFixed(0)).join(', ')} docs/s`);
