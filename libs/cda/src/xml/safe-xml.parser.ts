@@ -18,6 +18,8 @@ interface MutableElement {
 
 /** Leaves share these (never mutated: the first child replaces them). */
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+/** Elements without attributes share this one (never mutated). */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** Attribute values and texts this short are interned: codes, OIDs and units repeat thousands of times. */
 const INTERN_MAX = 64;
@@ -63,8 +65,13 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
   parser.on('opentag', (tag: SaxesTagPlain) => {
     if (++elements > limits.maxElements) refuse(new XmlRefusedError('XML_TOO_MANY_ELEMENTS', `More than ${limits.maxElements} elements`, { limit: limits.maxElements }));
     if (stack.length >= limits.maxDepth) refuse(new XmlRefusedError('XML_TOO_DEEP', `Elements nest deeper than ${limits.maxDepth}`, { limit: limits.maxDepth }));
-    const attributes = tag.attributes as Record<string, string>;
-    for (const key in attributes) attributes[key] = intern(attributes[key]!);
+    let attributes = tag.attributes as Record<string, string>;
+    let any = false;
+    for (const key in attributes) {
+      attributes[key] = intern(attributes[key]!);
+      any = true;
+    }
+    if (!any) attributes = NO_ATTRIBUTES;
     if (!root) v3Prefix = prefixOf(attributes);
     const element: MutableElement = { name: intern(localName(tag.name, v3Prefix)), attributes, children: NO_CHILDREN, content: NO_CHILDREN };
     if (element.name === 'text' || narrativeDepth > 0) narrativeDepth++;
@@ -79,7 +86,8 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
     stack.push(element);
   });
   parser.on('closetag', () => {
-    stack.pop();
+    const closed = stack.pop();
+    if (closed) trim(closed);
     if (narrativeDepth > 0) narrativeDepth--;
   });
   const onText = (value: string): void => {
@@ -122,6 +130,19 @@ function addChild(parent: MutableElement, element: XmlElement): void {
   }
   parent.children.push(element);
   if (parent.content !== parent.children) parent.content.push(element);
+}
+
+/**
+ * Arrays grown by push keep spare capacity (V8 grows them by half plus 16 slots): a closed
+ * element's arrays are copied to their exact length, which roughly halves a big document's tree.
+ */
+function trim(element: MutableElement): void {
+  if (element.children.length > 1) {
+    const shared = element.content === element.children;
+    element.children = element.children.slice();
+    if (shared) element.content = element.children;
+  }
+  if (element.content !== element.children && element.content.length > 1) element.content = element.content.slice();
 }
 
 function addText(parent: MutableElement, text: string): void {
