@@ -48,19 +48,7 @@ export class DataKeyService {
 
   /** The active data key of a subject, created (and wrapped) on first use. */
   async forSubject(subjectKey: string): Promise<DataKey> {
-    const cached = this.bySubject.get(subjectKey);
-    if (cached && cached.until > this.now()) return cached.key;
-    let row = await this.store.findActive(subjectKey);
-    if (!row) {
-      const id = uuidv7();
-      const key = generateDataKey();
-      const wrapped = await this.provider.wrapKey(key, id);
-      // Two workers may race for the same new patient: the store keeps one, both use it.
-      row = await this.store.insertIfAbsent({ id, subjectKey, kekId: wrapped.kekId, wrappedKey: wrapped.wrapped, createdAt: new Date(this.now()) });
-    }
-    const key = { id: row.id, key: await this.unwrap(row.id, row.kekId, row.wrappedKey) };
-    this.remember(subjectKey, key);
-    return key;
+    return (await this.forSubjects([subjectKey])).get(subjectKey)!;
   }
 
   /**

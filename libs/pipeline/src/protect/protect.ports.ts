@@ -45,11 +45,9 @@ export interface AnchorStorePort {
 
 /** Data-key store operations. */
 export interface DataKeyStorePort {
-  findActive(subjectKey: string): Promise<DataKeyView | undefined>;
   findActiveMany(subjectKeys: readonly string[]): Promise<DataKeyView[]>;
   insertManyIfAbsent(rows: readonly NewDataKey[]): Promise<DataKeyView[]>;
   findById(id: string): Promise<DataKeyView | undefined>;
-  insertIfAbsent(row: NewDataKey): Promise<DataKeyView>;
   listNotUnderKek(kekId: string, limit: number): Promise<DataKeyView[]>;
   rewrap(id: string, fromKekId: string, kekId: string, wrappedKey: Buffer): Promise<boolean>;
   destroySubject(subjectKey: string, at: Date): Promise<number>;
