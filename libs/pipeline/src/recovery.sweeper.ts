@@ -1,3 +1,4 @@
+import { PeriodicRun } from './periodic-run.js';
 import { silentLogger, type JobQueuePort, type MessageStorePort, type PipelineLogger } from './pipeline.ports.js';
 
 /** Settings of a {@link RecoverySweeper}. */
@@ -16,8 +17,10 @@ export interface RecoverySweeperOptions {
  * queues them again; converting them twice is impossible (the store's commit guard).
  */
 export class RecoverySweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly periodic = new PeriodicRun(
+    () => this.sweep(),
+    (error) => this.logger.error(`recovery sweep failed: ${error instanceof Error ? error.name : typeof error}`),
+  );
 
   constructor(
     private readonly messages: Pick<MessageStorePort, 'findReceivedBefore'>,
@@ -29,17 +32,11 @@ export class RecoverySweeper {
 
   /** Sweeps once now, then periodically until {@link stop}. */
   start(): void {
-    if (this.timer) return;
-    void this.sweepSafely();
-    const interval = this.options.intervalMillis ?? Math.max(50, Math.floor(this.options.recoverAfterMillis / 2));
-    this.timer = setInterval(() => void this.sweepSafely(), interval);
-    this.timer.unref();
+    this.periodic.start(this.options.intervalMillis ?? Math.max(50, Math.floor(this.options.recoverAfterMillis / 2)));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => 0);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One sweep; resolves to the number of ids queued again. */
@@ -52,17 +49,5 @@ export class RecoverySweeper {
     }
     if (ids.length > 0) this.logger.warn(`recovery sweep queued ${ids.length} messages again`);
     return ids.length;
-  }
-
-  private async sweepSafely(): Promise<void> {
-    if (this.running) return; // one sweep at a time
-    this.running = this.sweep();
-    try {
-      await this.running;
-    } catch (error) {
-      this.logger.error(`recovery sweep failed: ${error instanceof Error ? error.name : typeof error}`);
-    } finally {
-      this.running = undefined;
-    }
   }
 }

@@ -1,6 +1,7 @@
 import { HieError, uuidv7 } from '@hie/common';
 import { buildMerkleTree, encodeMerkleProof } from '@hie/crypto';
 import type { Ledger } from '@hie/ledger';
+import { PeriodicRun } from '../periodic-run.js';
 import { silentLogger, type PipelineLogger } from '../pipeline.ports.js';
 import type { AnchorBatchView, AnchorStorePort } from './protect.ports.js';
 
@@ -36,8 +37,8 @@ export interface AnchorTickResult {
  * two never anchors anything twice: the pending batch is simply anchored again later.
  */
 export class AnchorBatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<AnchorTickResult> | undefined;
+  // tick() catches its own failures (it backs off), so a run never rejects.
+  private readonly periodic = new PeriodicRun(() => this.tick());
   private readonly mine = new Set<string>();
   private failures = 0;
   private retryAt = 0;
@@ -52,17 +53,11 @@ export class AnchorBatcher {
 
   /** Ticks every half interval until {@link stop}. */
   start(): void {
-    if (this.timer) return;
-    const every = Math.max(5, Math.floor(this.options.intervalMillis / 2));
-    this.timer = setInterval(() => void this.tickSafely(), every);
-    this.timer.unref();
-    void this.tickSafely();
+    this.periodic.start(Math.max(5, Math.floor(this.options.intervalMillis / 2)));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Finishes pending batches, then starts (and anchors) a new one if the store allows it. */
@@ -116,16 +111,6 @@ export class AnchorBatcher {
     } catch (error) {
       await this.store.markBatchAttempt(batch.id, error instanceof HieError ? error.code : 'ANCHOR_FAILED').catch(() => undefined);
       throw error;
-    }
-  }
-
-  private async tickSafely(): Promise<void> {
-    if (this.running) return;
-    this.running = this.tick();
-    try {
-      await this.running;
-    } finally {
-      this.running = undefined;
     }
   }
 }
