@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const libs = ['common', 'config', 'hl7v2', 'cda', 'fhir', 'mapping', 'store', 'queue', 'transport', 'crypto', 'storage', 'ledger', 'pipeline'];
+const libs = ['common', 'config', 'hl7v2', 'cda', 'dicom', 'fhir', 'mapping', 'store', 'queue', 'transport', 'crypto', 'storage', 'ledger', 'pipeline'];
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({

@@ -8,7 +8,7 @@
  * 60, quick 10), BENCH_RUNS (end-to-end runs, default 3, quick 1), BENCH_PROTECT_RUNS (protect cost off/on pairs, default 3, quick 1), BENCH_CONNECTIONS (20),
  * BENCH_WINDOW (unanswered messages per connection, default 1), BENCH_TOPOLOGY (split = intake
  * and worker processes, all = one process), BENCH_ONLY (one or more, comma-separated, of
- * conversion, e2e, protect, anchor, verify, cda), BENCH_PROTECT_MESSAGES (messages per protect-cost
+ * conversion, e2e, protect, anchor, verify, cda, dicom), BENCH_PROTECT_MESSAGES (messages per protect-cost
  * run, default 6000, quick 1500), BENCH_ANCHOR_SECONDS (anchor-rate feeding time, default 30,
  * quick 10).
  */
@@ -22,6 +22,7 @@ import { benchProtectCost } from './protect.bench.js';
 import { benchAnchorRate } from './anchor-rate.bench.js';
 import { benchVerify } from './verify.bench.js';
 import { benchCda } from './cda.bench.js';
+import { benchDicomStore, benchStowLarge } from './dicom.bench.js';
 import { engineMain, repoRoot } from './lib/paths.js';
 import { summarise } from './lib/stats.js';
 
@@ -38,6 +39,10 @@ const settings = {
   protectMessages: intEnv('BENCH_PROTECT_MESSAGES', quick ? 1500 : 6000),
   protectRuns: intEnv('BENCH_PROTECT_RUNS', quick ? 1 : 3),
   anchorSeconds: intEnv('BENCH_ANCHOR_SECONDS', quick ? 10 : 30),
+  dicomRuns: intEnv('BENCH_DICOM_RUNS', quick ? 1 : 3),
+  dicomInstances: intEnv('BENCH_DICOM_INSTANCES', quick ? 300 : 1000),
+  dicomAssociations: intEnv('BENCH_DICOM_ASSOCIATIONS', 4),
+  stowMegabytes: intEnv('BENCH_STOW_MB', quick ? 100 : 500),
   verifyMessages: 300,
   verifyResources: 200,
   only: process.env.BENCH_ONLY ?? '',
@@ -239,6 +244,23 @@ if (want('cda')) {
   });
 }
 
+// DICOM (issue 5): C-STORE and STOW-RS into the built engine on PostgreSQL + Redis; see bench/dicom.bench.js.
+if (want('dicom')) {
+  const group = `DICOM (issue 5), PostgreSQL + Redis, one engine process (role all), local storage, embedded ledger`;
+  log(`dicom: ${settings.dicomRuns} x C-STORE of ${settings.dicomInstances} CT instances (~0.5 MB) over ${settings.dicomAssociations} associations; ${settings.dicomRuns} x STOW-RS of one ${settings.stowMegabytes} MB instance`);
+  await section(group, async () => {
+    const stores = [];
+    for (let i = 0; i < settings.dicomRuns; i++) stores.push(await benchDicomStore({ count: settings.dicomInstances, associations: settings.dicomAssociations, log }));
+    rows.push({ group, figure: `C-STORE of ${settings.dicomInstances} CT instances, end to end (until all are converted, stored and anchored)`, unit: 'inst/s', runs: stores.map((r) => r.donePerSecond), target: '≥ 200', pass: (m) => m >= 200, digits: 0 });
+    rows.push({ group, figure: 'C-STORE acknowledged (each after encryption, content store and commit)', unit: 'inst/s', runs: stores.map((r) => r.ackedPerSecond), target: '', pass: () => true, digits: 0 });
+    for (const r of stores) notes.push(`DICOM C-STORE: ${r.count} instances acknowledged in ${r.ackSeconds.toFixed(1)} s, all final in ${r.doneSeconds.toFixed(1)} s; non-success statuses ${r.failures}; final counts ${JSON.stringify(r.finalCounts)}`);
+    const stows = [];
+    for (let i = 0; i < settings.dicomRuns; i++) stows.push(await benchStowLarge({ megabytes: settings.stowMegabytes, log }));
+    rows.push({ group, figure: `STOW-RS of one ${settings.stowMegabytes} MB multi-frame instance`, unit: 'MB/s', runs: stows.map((r) => r.megabytesPerSecond), target: '≥ 150', pass: (m) => m >= 150, digits: 0 });
+    rows.push({ group, figure: 'engine peak RSS during that STOW-RS (VmHWM, whole process)', unit: 'MB', runs: stows.map((r) => r.peakRssMb), target: '< 300', pass: (m) => m < 300, digits: 0 });
+  });
+}
+
 writeReport();
 
 function writeReport() {
@@ -271,6 +293,7 @@ function writeReport() {
   if (want('e2e')) lines.push(`- End to end: the spine as issue 2 measured it (\`HIE_PROTECT=false\`: messages end \`converted\`); a fresh PostgreSQL database and Redis prefix per run; the built engine as child process(es) (${settings.topology === 'split' ? 'one intake process and one worker process' : 'one process, role all'}); ${settings.connections} MLLP connections, each keeping ${settings.window} message(s) unanswered (send, wait for the ACK, send the next), corpus messages of every supported family round-robin, each with its own MSH-10, patient (PID-3), visit (PV1-19) and order, specimen, diagnosis and procedure identifiers (ORC-2/3, OBR-2/3, SPM-2, DG1-20, PR1-19). Warm-up excluded. Latency: send → ACK received, per message. Converted/s: from \`/health\` counts at the start and end of the window. Drain: from the end of sending until no message is \`received\`.`);
   if (want('protect')) lines.push(`- Protect & anchor cost: the same fixed load per run, ${settings.protectMessages} corpus messages (unique ids, as above) sent at full speed over ${settings.connections} MLLP connections to one intake and one worker process on a fresh database, Redis prefix, keyring and content directory; \`HIE_PROTECT=false\` (final status \`converted\`) and on (final status \`anchored\`: canonical JSON, hashes, AES-GCM, local content store, Merkle batch, embedded ledger), ${settings.e2eRuns} off/on pair(s) alternating, medians. Processed msgs/s = messages / (first send → every message in its final status or \`failed\`, polled on \`/health\` every 100 ms); ACKed msgs/s = messages / (first send → last ACK). The EVM row: one "on" run anchoring on a Hardhat node with the HieLedger contract.`);
   if (want('anchor')) lines.push(`- Anchoring at 1,000 msg/s: the engine cannot convert that fast on this machine, so the anchor stage is driven directly: a fresh database migrated by the built store (\`openDatabase\`), a Hardhat node with the contract, the built \`AnchorBatcher\` (interval 1000 ms) over the built \`ProtectionRepository\` and \`EvmLedger\`, in the bench process; a feeder inserts \`protected_record\` rows (15 per random message id, random 64-hex hashes, unique keys) every ~100 ms at 15,000 rows/s for ${settings.anchorSeconds} s, then the batcher finishes the backlog. Transactions: every block after the deployment is read and its transactions to the contract counted (must equal the batcher's ledger calls), and grouped by the time each was mined (Hardhat automines; its block timestamps cannot show two blocks in one second). Lag: from a row's insert to its batch marked anchored in the store.`);
+  if (want('dicom')) lines.push('- DICOM: the built engine (one process, role all) on a fresh PostgreSQL database and Redis prefix, local content store, embedded ledger. C-STORE: CT instances of 512 × 512 × 16 bit (~0.5 MB, made from the corpus CT_small with dcmjs, one study) sent by dcmjs-dimse SCUs over parallel associations after a 20-instance warm-up; a success status is given only after the instance is encrypted, in the content store and committed; "end to end" runs until every message is anchored (ImagingStudy converted and protected, the instance and the ImagingStudy versions anchored). STOW-RS: one multi-frame instance (512 × 512 × 16 bit frames) streamed by the client as multipart/related in 1 MiB writes; MB/s until the response; the engine\'s peak RSS is VmHWM from /proc (whole process, boot included).');
   if (want('cda')) lines.push('- CDA: the pipeline\'s `CdaConversion` from the built `dist/` (what the worker runs): bytes → safe XML parse → C-CDA → FHIR document Bundle → R4 validation → transaction Bundle, one thread, after a warm-up; documents/s round-robin over the corpus CCDs of about 50 KB; the 150 KB HL7 C-CDA R2.1 sample timed one conversion at a time (median); the 20 MB document is that sample with its result entries (ids made unique per copy) and narrative rows repeated, converted once in a fresh child process (`node --expose-gc`), peak RSS (`resourceUsage().maxRSS`) minus the RSS before the file was read.');
   if (want('verify')) lines.push(`- \`$verify\`: the built engine (role all) on a fresh database + Redis prefix + local storage, anchoring on Hardhat (then on the embedded ledger); ${settings.verifyMessages} corpus messages sent and waited for until all are \`anchored\`; the resources they wrote listed via \`GET /messages/{id}\` and ${settings.verifyResources} distinct ones taken round-robin across resource types; then \`GET /fhir/{type}/{id}/$verify\` one at a time after one warm-up call, latency as the client sees it (HTTP on loopback). Any answer other than 200 with \`result\` true stops the benchmark as an error.`);
   if (rowNotes.length > 0 || notes.length > 0) lines.push('', '## Notes', '', ...rowNotes, ...notes.map((n) => `- ${n}`));

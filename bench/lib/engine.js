@@ -33,7 +33,9 @@ export async function startEngine(role, env) {
   const dataDir = mkdtempSync(join(tmpdir(), 'hie-bench-'));
   const mllpPort = role === 'worker' ? 0 : await freePort();
   const httpPort = role === 'worker' ? 0 : await freePort();
-  const child = spawn(process.execPath, [engineMain], {
+  // BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`): node flags for the engine, to profile a run.
+  const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+  const child = spawn(process.execPath, [...nodeArgs, engineMain], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
@@ -45,6 +47,8 @@ export async function startEngine(role, env) {
       HIE_HTTP_HOST: '127.0.0.1',
       HIE_MLLP_PORT: String(mllpPort),
       HIE_HTTP_PORT: String(httpPort),
+      // A free DIMSE port unless the caller names one (the default 11112 would clash between engines).
+      HIE_DICOM_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -65,6 +65,8 @@ export class EngineProcess {
     const listens = role !== 'worker';
     const mllpPort = listens ? await freePort(host) : 0;
     const httpPort = listens ? await freePort(host) : 0;
+    // Every engine gets its own DIMSE port too (the default 11112 would clash between engines).
+    const dicomPort = listens ? await freePort(host) : 0;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? tmpdir(),
@@ -75,6 +77,8 @@ export class EngineProcess {
       HIE_HTTP_HOST: host,
       HIE_MLLP_PORT: String(mllpPort),
       HIE_HTTP_PORT: String(httpPort),
+      HIE_DICOM_HOST: host,
+      HIE_DICOM_PORT: String(dicomPort),
       ...options.env,
     };
     const engine = new EngineProcess(role, env, dataDir, host, mllpPort, httpPort, options.dataDir === undefined, options);

@@ -7,6 +7,7 @@ import { registerConvertCommand } from './commands/convert.command.js';
 import { registerIngestCommand } from './commands/ingest.command.js';
 import { registerKeysCommand } from './commands/keys.command.js';
 import { registerLedgerCommand } from './commands/ledger.command.js';
+import { registerDicomCommand } from './commands/dicom.command.js';
 import { registerPatientCommand } from './commands/patient.command.js';
 import { registerVerifyCommand } from './commands/verify.command.js';
 import { registerMessagesCommand } from './commands/messages.command.js';
@@ -35,6 +36,7 @@ export async function runCli(
   registerPatientCommand(program, ctx);
   registerKeysCommand(program, ctx);
   registerLedgerCommand(program, ctx);
+  registerDicomCommand(program, ctx);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -8,6 +8,7 @@ import { HieExceptionFilter } from './http/hie-exception.filter.js';
 import { registerHl7BodyParser } from './http/hl7-body.parser.js';
 import { MllpListener } from './intake/mllp-listener.service.js';
 import { registerXmlBodyParser } from './intake/xml-body.parser.js';
+import { registerDicomwebBodyParser } from './dicom/dicomweb-body.parser.js';
 
 /** A started engine and where it listens. */
 export interface RunningEngine {
@@ -44,6 +45,7 @@ export async function startEngine(config: HieConfig, options: { shutdownHooks?: 
   if (isHttpApp(app, config)) {
     registerHl7BodyParser(app.getHttpAdapter().getInstance(), config.limits.maxFrameBytes);
     registerXmlBodyParser(app.getHttpAdapter().getInstance(), { maxBytes: config.limits.maxCdaBytes, maxReadBytes: config.limits.maxFrameBytes });
+    registerDicomwebBodyParser(app.getHttpAdapter().getInstance());
     app.useGlobalFilters(new HieExceptionFilter());
     if (config.http.enabled) {
       await app.listen({ host: config.http.host, port: config.http.port });

@@ -39,7 +39,7 @@ describe('engine on embedded defaults (SQLite, in-process queue)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hie-engine-'));
     const config = loadConfig(
-      { HIE_DATA_DIR: dataDir, HIE_MLLP_PORT: '0', HIE_HTTP_PORT: '0', HIE_MAPPINGS_DIR: join(repoRoot, 'mappings'), HIE_LOG_LEVEL: 'warn', HIE_MAX_FRAME_BYTES: '65536', HIE_MAX_MESSAGE_BYTES: '32768' },
+      { HIE_DATA_DIR: dataDir, HIE_MLLP_PORT: '0', HIE_HTTP_PORT: '0', HIE_DICOM_PORT: '0', HIE_MAPPINGS_DIR: join(repoRoot, 'mappings'), HIE_LOG_LEVEL: 'warn', HIE_MAX_FRAME_BYTES: '65536', HIE_MAX_MESSAGE_BYTES: '32768' },
       repoRoot,
     );
     engine = await startEngine(config);

@@ -6,6 +6,10 @@ import { FhirController } from './fhir/fhir.controller.js';
 import { FhirReadService } from './fhir/fhir-read.service.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
+import { dicomProviders } from './dicom/dicom.providers.js';
+import { DimseListener } from './dicom/dimse-listener.service.js';
+import { DicomwebController } from './dicom/dicomweb.controller.js';
+import { dicomwebProviders } from './dicom/dicomweb.providers.js';
 import { CdaController } from './intake/cda.controller.js';
 import { Hl7v2Controller } from './intake/hl7v2.controller.js';
 import { intakeProviders } from './intake/intake.providers.js';
@@ -33,10 +37,10 @@ export class EngineModule {
     const intake = runsIntake(config);
     return {
       module: EngineModule,
-      controllers: intake ? [Hl7v2Controller, CdaController, VerifyController, FhirController, MessagesController, HealthController, AdminController] : [],
+      controllers: intake ? [Hl7v2Controller, CdaController, VerifyController, FhirController, MessagesController, HealthController, AdminController, DicomwebController] : [],
       providers: [
         ...coreProviders(config),
-        ...(intake ? [...intakeProviders, FhirReadService, MessageQueryService, HealthService, AdminTokenGuard] : []),
+        ...(intake ? [...intakeProviders, ...dicomProviders, DimseListener, ...dicomwebProviders, FhirReadService, MessageQueryService, HealthService, AdminTokenGuard] : []),
         ...(runsWorkers(config) ? workerProviders : []),
         EngineShutdown,
       ],

@@ -45,6 +45,34 @@ export interface HieConfig {
   readonly adminToken?: string;
   /** Protect & anchor: encryption keys, content storage, chain. */
   readonly protect: ProtectConfig;
+  /** DICOM intake: the DIMSE Storage SCP, STOW-RS limits, patient matching. */
+  readonly dicom: DicomConfig;
+}
+
+/** Settings of DICOM intake (DIMSE and DICOMweb). */
+export interface DicomConfig {
+  /** The Storage SCP's address (`HIE_DICOM_HOST`, `HIE_DICOM_PORT`; port 0 picks a free one). */
+  readonly host: string;
+  readonly port: number;
+  /** Off for worker-only processes and when `HIE_DICOM_ENABLED=false`. */
+  readonly enabled: boolean;
+  /** The SCP's own AE title (1 to 16 characters, no backslash or control characters). */
+  readonly aeTitle: string;
+  /** Calling AE titles accepted; empty: any. */
+  readonly callingAeTitles: readonly string[];
+  /** Largest header (everything before Pixel Data) read; a larger one is refused `DICOM_HEADER_TOO_LARGE`. */
+  readonly maxHeaderBytes: number;
+  /**
+   * Assigning authority assumed for a PatientID sent without an issuer, so it matches the
+   * Patient an HL7 v2 feed created (PID-3.4); unset: such instances belong to no patient.
+   */
+  readonly defaultIssuer?: string;
+  /**
+   * The public DICOMweb base (Endpoint.address, Retrieve URLs), without a trailing slash.
+   * Default `http://<HIE_HTTP_HOST>:<HIE_HTTP_PORT>/dicomweb`; with `HIE_HTTP_PORT=0` the default
+   * names port 0, so set `HIE_DICOMWEB_BASE_URL` when the port is picked at start.
+   */
+  readonly dicomwebBaseUrl: string;
 }
 
 /** Settings of the stages after conversion (encrypt, store, anchor). */

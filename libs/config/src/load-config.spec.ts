@@ -37,6 +37,39 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HIE_CDA_MAX_DEPTH: 'deep' })).toThrow(/HIE_CDA_MAX_DEPTH/);
   });
 
+  it('listens for DICOM on 127.0.0.1:11112 as HIE, any caller, 16 MiB headers, unless configured', () => {
+    const config = loadConfig({}, '/srv/hie');
+    expect(config.dicom).toEqual({
+      host: '127.0.0.1',
+      port: 11112,
+      enabled: true,
+      aeTitle: 'HIE',
+      callingAeTitles: [],
+      maxHeaderBytes: 16 * 1024 * 1024,
+      dicomwebBaseUrl: 'http://127.0.0.1:8080/dicomweb',
+    });
+    const custom = loadConfig({
+      HIE_DICOM_HOST: '0.0.0.0', HIE_DICOM_PORT: '0', HIE_DICOM_AE_TITLE: ' PACS_IN ', HIE_DICOM_CALLING_AE_TITLES: 'CT1, MR2',
+      HIE_DICOM_MAX_HEADER_BYTES: '65536', HIE_DICOM_DEFAULT_ISSUER: 'HOSP', HIE_DICOMWEB_BASE_URL: 'https://pacs.example.org/dicomweb/',
+    });
+    expect(custom.dicom).toEqual({
+      host: '0.0.0.0', port: 0, enabled: true, aeTitle: 'PACS_IN', callingAeTitles: ['CT1', 'MR2'], maxHeaderBytes: 65536,
+      defaultIssuer: 'HOSP', dicomwebBaseUrl: 'https://pacs.example.org/dicomweb',
+    });
+    expect(loadConfig({ HIE_HTTP_HOST: '::1', HIE_HTTP_PORT: '9000' }).dicom.dicomwebBaseUrl).toBe('http://[::1]:9000/dicomweb');
+    expect(loadConfig({ HIE_ROLE: 'worker' }).dicom.enabled).toBe(false);
+    expect(loadConfig({ HIE_DICOM_ENABLED: 'false' }).dicom.enabled).toBe(false);
+  });
+
+  it('refuses bad DICOM settings', () => {
+    expect(() => loadConfig({ HIE_DICOM_PORT: '70000' })).toThrow(/HIE_DICOM_PORT/);
+    expect(() => loadConfig({ HIE_DICOM_AE_TITLE: 'A_TITLE_LONGER_THAN_16' })).toThrow(/HIE_DICOM_AE_TITLE/);
+    expect(() => loadConfig({ HIE_DICOM_AE_TITLE: 'BAD\\AE' })).toThrow(/HIE_DICOM_AE_TITLE/);
+    expect(() => loadConfig({ HIE_DICOM_CALLING_AE_TITLES: 'OK,WAY_TOO_LONG_AE_TITLE' })).toThrow(/HIE_DICOM_CALLING_AE_TITLES/);
+    expect(() => loadConfig({ HIE_DICOM_MAX_HEADER_BYTES: '10' })).toThrow(/HIE_DICOM_MAX_HEADER_BYTES/);
+    expect(() => loadConfig({ HIE_DICOMWEB_BASE_URL: 'ftp://x/dicomweb' })).toThrow(/HIE_DICOMWEB_BASE_URL must use/);
+  });
+
   it('takes the source time zone as a UTC offset', () => {
     expect(loadConfig({}).sourceTimezone).toBeUndefined();
     expect(loadConfig({ HIE_SOURCE_TIMEZONE: '-05:00' }).sourceTimezone).toBe('-05:00');

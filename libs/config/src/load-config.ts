@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidInputError } from '@hie/common';
-import type { HieConfig } from './hie-config.js';
+import type { DicomConfig, HieConfig } from './hie-config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -52,7 +52,37 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel: oneOf(env, 'HIE_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     adminToken: env.HIE_ADMIN_TOKEN || undefined,
     protect: protectConfig(env, dataDir),
+    dicom: dicomConfig(env, role),
   };
+}
+
+function dicomConfig(env: Env, role: HieConfig['role']): DicomConfig {
+  const httpHost = env.HIE_HTTP_HOST ?? '127.0.0.1';
+  const httpPort = int(env, 'HIE_HTTP_PORT', 8080, 0, 65535);
+  const urlHost = httpHost.includes(':') ? `[${httpHost}]` : httpHost;
+  const baseUrl = env.HIE_DICOMWEB_BASE_URL
+    ? requireUrl('HIE_DICOMWEB_BASE_URL', env.HIE_DICOMWEB_BASE_URL, ['http:', 'https:']).replace(/\/+$/, '')
+    : `http://${urlHost}:${httpPort}/dicomweb`;
+  const defaultIssuer = env.HIE_DICOM_DEFAULT_ISSUER?.trim();
+  return {
+    host: env.HIE_DICOM_HOST ?? '127.0.0.1',
+    port: int(env, 'HIE_DICOM_PORT', 11112, 0, 65535),
+    enabled: role !== 'worker' && bool(env, 'HIE_DICOM_ENABLED', true),
+    aeTitle: aeTitle('HIE_DICOM_AE_TITLE', env.HIE_DICOM_AE_TITLE ?? 'HIE'),
+    callingAeTitles: list(env, 'HIE_DICOM_CALLING_AE_TITLES', []).map((t) => aeTitle('HIE_DICOM_CALLING_AE_TITLES', t)),
+    maxHeaderBytes: int(env, 'HIE_DICOM_MAX_HEADER_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    ...(defaultIssuer ? { defaultIssuer } : {}),
+    dicomwebBaseUrl: baseUrl,
+  };
+}
+
+/** An AE title (PS3.5 AE VR): 1 to 16 characters, no backslash or control characters; spaces around it are not significant. */
+function aeTitle(name: string, raw: string): string {
+  const title = raw.trim();
+  if (title.length === 0 || title.length > 16 || /[\\\x00-\x1f\x7f]/.test(title)) {
+    throw new InvalidInputError('CONFIG_INVALID', `${name} must hold AE titles of 1 to 16 characters without backslash`, { name });
+  }
+  return title;
 }
 
 /**

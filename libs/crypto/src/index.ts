@@ -37,6 +37,21 @@ export { canonicalBytes, sha256, RecordHasher } from './record-hash.js';
  */
 export { generateDataKey, sealEnvelope, envelopeKeyId, openEnvelope } from './envelope.cipher.js';
 
+/**
+ * Streamed envelope (format 2) for large objects (DICOM instances): segmented AES-256-GCM,
+ * `0x02 | keyId(16) | baseNonce(12) | segmentSize(u32)` then per segment ciphertext ‖ tag;
+ * nonce_i = baseNonce XOR i; AAD_i = header ‖ aad ‖ u32(i) ‖ lastFlag, so truncation,
+ * reordering, swapped and appended segments fail. Memory: about one segment (default 1 MiB).
+ * `sealEnvelopeStream(input, plaintext)`, `openEnvelopeStream(key, aad, envelope)` (yields only
+ * verified plaintext; EnvelopeError otherwise), `envelopeStreamKeyId(firstBytes)`.
+ */
+export {
+  sealEnvelopeStream,
+  openEnvelopeStream,
+  envelopeStreamKeyId,
+  ENVELOPE_STREAM_HEADER_BYTES,
+} from './envelope-stream.cipher.js';
+
 /** The key-encryption-key contract every key store driver implements, and a wrapped data key. */
 export type { KeyProvider, WrappedKey } from './key-provider.js';
 

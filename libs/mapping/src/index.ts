@@ -15,3 +15,19 @@ export { convertCdaDocument, type CdaConversionResult, type CdaConvertOptions } 
 export { loadCdaTables, type CdaTables, type CdaTableFile, type SectionKind } from './cda/cda-tables.js';
 export type { CdaSource } from './cda/document-reference.builder.js';
 export { CdaConversionError, type CdaConversionErrorCode } from './cda/cda.errors.js';
+/**
+ * DICOM study → FHIR R4 ImagingStudy (+ Endpoint, referrer, Patient when unknown). Pure: the
+ * caller reads the instances' index rows and DICOM JSON and passes the `mappings/dicom/` tables.
+ */
+export {
+  buildImagingStudy,
+  imagingStudyId,
+  type ImagingStudyInput,
+  type ImagingStudyOptions,
+  type ImagingStudyResult,
+} from './dicom/imaging-study.builder.js';
+export type { DicomStudyInstance } from './dicom/imaging-series.builder.js';
+export type { DicomJsonDataset, DicomJsonValue } from './dicom/dicom-json.reader.js';
+export { studyLocalPatientId } from './dicom/dicom-patient.builder.js';
+export { dicomwebEndpointId } from './dicom/dicom-endpoint.builder.js';
+export { loadDicomTables, type DicomTables, type DicomTableFile, type DicomTableCode } from './dicom/dicom-tables.js';

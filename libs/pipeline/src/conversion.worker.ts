@@ -17,7 +17,7 @@ export interface WorkerJobResult {
 }
 
 /**
- * Converts one job's messages (HL7 v2 or CDA: the converter dispatches on the stored format) and
+ * Converts one job's messages (HL7 v2, CDA or DICOM: the converter dispatches on the stored format) and
  * commits all outcomes in ONE transaction. A message that cannot be converted becomes `failed`
  * with its outcome (not retried: it needs a mapping fix and `$reprocess`). Only infrastructure
  * errors (database) reject, so the queue retries; the store's commit guard makes a redelivered
@@ -34,18 +34,21 @@ export class ConversionWorker {
   ) {}
 
   async handle(ids: readonly string[]): Promise<WorkerJobResult> {
-    const stored = await this.messages.getMany(ids);
-    const outcomes: ConversionOutcomeRecord[] = [];
-    for (const message of stored) {
-      if (message.status !== 'received') continue;
-      const attempt = this.conversion.convert(message.raw, { messageId: message.id, receivedAt: message.receivedAt, format: message.format });
-      outcomes.push(
-        attempt.ok
+    const pending = (await this.messages.getMany(ids)).filter((m) => m.status === 'received');
+    const convertAndCommit = async (): Promise<WorkerJobResult> => {
+      // A converter that reads the store (DICOM: the whole study) converts the job's messages together.
+      const attempts = this.conversion.convertBatch
+        ? await this.conversion.convertBatch(pending)
+        : pending.map((m) => this.conversion.convert(m.raw, { messageId: m.id, receivedAt: m.receivedAt, format: m.format }));
+      const outcomes: ConversionOutcomeRecord[] = pending.map((message, k) => {
+        const attempt = attempts[k]!;
+        return attempt.ok
           ? { messageId: message.id, kind: 'converted', bundle: attempt.bundle }
-          : { messageId: message.id, kind: 'failed', outcome: attempt.outcome },
-      );
-    }
-    return this.record(outcomes, ids.length);
+          : { messageId: message.id, kind: 'failed', outcome: attempt.outcome };
+      });
+      return this.record(outcomes, ids.length);
+    };
+    return this.conversion.exclusive ? this.conversion.exclusive(pending, convertAndCommit) : convertAndCommit();
   }
 
   /**

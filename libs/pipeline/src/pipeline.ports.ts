@@ -33,7 +33,7 @@ export interface MessageStorePort {
   getMany(ids: readonly string[]): Promise<StoredRecord[]>;
   findReceivedBefore(cutoff: Date, limit: number): Promise<string[]>;
   markForReprocess(ids: readonly string[]): Promise<number>;
-  list(filter: { status?: PipelineMessageStatus; limit?: number; before?: string }): Promise<{ id: string }[]>;
+  list(filter: { status?: PipelineMessageStatus; limit?: number; before?: string }): Promise<{ id: string; format?: PipelineMessageFormat }[]>;
 }
 
 /** What the worker hands to the store for one message. */

@@ -15,6 +15,8 @@ export interface EraseSubjectResult {
   messagesRedacted: number;
   /** CIDs of the subject's protected records, for the caller to unpin. */
   cids: string[];
+  /** The patient's `dicom_instance` rows deleted (their objects stay, sealed under the destroyed key). */
+  dicomInstancesDeleted?: number;
 }
 
 /** One recorded erasure (counts only: no PHI). */

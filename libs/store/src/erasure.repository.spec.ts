@@ -70,7 +70,7 @@ describe.each(STORE_DRIVERS)('ErasureRepository on %s', (driver) => {
     );
     const at = new Date(Date.UTC(2025, 8, 1, 10, 0, 0, 500));
     const result = await erasure.eraseSubject({ subjectKey: 'subj-x', patientId: 'p-x', at });
-    expect(result).toEqual({ resourcesDeleted: 5, messagesRedacted: 3, cids: [...new Set(recordsBefore.map((r) => r.cid))].sort() });
+    expect(result).toEqual({ resourcesDeleted: 5, messagesRedacted: 3, cids: [...new Set(recordsBefore.map((r) => r.cid))].sort(), dicomInstancesDeleted: 0 });
 
     for (const [type, id] of [['Patient', 'p-x'], ['Encounter', 'e-x'], ['Observation', 'o-x'], ['Observation', 'o-x2'], ['Basic', 'b-x']] as const) {
       expect(await fhir.read(type, id)).toBeUndefined();

@@ -46,8 +46,8 @@ export class ErasureRepository {
    * protected record of the subject, and every resource whose `patient` search index points at
    * Patient/<patientId>. Their current rows, history and index rows are deleted; every message
    * that wrote one of their versions (or a protected record of the subject) gets raw := empty
-   * and erased_at := at. Returns the counts and the subject's CIDs (to unpin). Repeating it
-   * deletes and redacts nothing more.
+   * and erased_at := at; the patient's DICOM index rows (`dicom_instance`) are deleted. Returns
+   * the counts and the subject's CIDs (to unpin). Repeating it deletes and redacts nothing more.
    */
   async eraseSubject(input: EraseSubjectInput): Promise<EraseSubjectResult> {
     if (input.subjectKey.length === 0 || input.subjectKey.length > 64) throw new InvalidInputError('STORE_BAD_ERASURE', 'Invalid subject key');
@@ -82,7 +82,9 @@ export class ErasureRepository {
       let messagesRedacted = 0;
       for (const id of messageIds) messagesRedacted += redact.run(at, at, id).changes;
       const cids = (db.stmt(`SELECT DISTINCT cid FROM protected_record WHERE subject_key = ? ORDER BY cid`).all(input.subjectKey) as { cid: string }[]).map((r) => r.cid);
-      return { resourcesDeleted, messagesRedacted, cids };
+      // The DICOM index rows carry the patient's header values (PHI); their objects are sealed under the destroyed key.
+      const dicomInstancesDeleted = db.stmt(`DELETE FROM dicom_instance WHERE patient_resource_id = ?`).run(input.patientId).changes;
+      return { resourcesDeleted, messagesRedacted, cids, dicomInstancesDeleted };
     });
   }
 
@@ -124,7 +126,12 @@ export class ErasureRepository {
         [messageIds, input.at],
       );
       const cids = await client.query<{ cid: string }>(`SELECT DISTINCT cid FROM protected_record WHERE subject_key = $1 ORDER BY cid`, [input.subjectKey]);
-      return { resourcesDeleted: deleted.rowCount ?? 0, messagesRedacted: redacted.rowCount ?? 0, cids: cids.rows.map((r) => r.cid) };
+      // The DICOM index rows carry the patient's header values (PHI); their objects are sealed under the destroyed key.
+      const dicom = await client.query(`DELETE FROM dicom_instance WHERE patient_resource_id = $1`, [input.patientId]);
+      return {
+        resourcesDeleted: deleted.rowCount ?? 0, messagesRedacted: redacted.rowCount ?? 0, cids: cids.rows.map((r) => r.cid),
+        dicomInstancesDeleted: dicom.rowCount ?? 0,
+      };
     });
   }
 

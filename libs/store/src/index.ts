@@ -29,10 +29,16 @@ export type { LedgerEntryRow, LedgerEntryKind } from './ledger-entry.model.js';
 /** Patient erasure: resources deleted, raw messages redacted, protected records kept. */
 export { ErasureRepository } from './erasure.repository.js';
 export type { EraseSubjectInput, EraseSubjectResult, ErasureRow } from './erasure.model.js';
+/** DICOM instances: the index of stored instances and the one transaction that stores one. */
+export { DicomInstanceRepository } from './dicom/dicom-instance.repository.js';
+export type { DicomInstanceRow, DicomInstanceCommit, DicomCommitResult, DicomVersionState } from './dicom/dicom-instance.model.js';
+/** QIDO-RS searches (studies, series, instances) and WADO-RS lookups over `dicom_instance`. */
+export { DicomQueryRepository, DICOM_QUERY_MAX_LIMIT } from './dicom/dicom-query.repository.js';
+export type { DicomQueryCriteria, DicomQueryPage, DicomStudyMatch, DicomSeriesMatch } from './dicom/dicom-query.repository.js';
 /** The TypeORM entity classes (documentation of the tables; the repositories use SQL). */
 export {
   STORE_ENTITIES, MessageEntity, FhirResourceEntity, FhirResourceHistoryEntity, FhirSearchTokenEntity, FhirSearchReferenceEntity,
-  DataKeyEntity, ProtectedRecordEntity, AnchorBatchEntity, LedgerEntryEntity, ErasureEntity,
+  DataKeyEntity, ProtectedRecordEntity, AnchorBatchEntity, LedgerEntryEntity, ErasureEntity, DicomInstanceEntity,
 } from './entities/index.js';
 export { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations/index.js';
 export type { DataSource } from 'typeorm';

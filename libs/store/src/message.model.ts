@@ -10,12 +10,13 @@ export type MessageStatus = 'received' | 'converted' | 'stored' | 'anchored' | '
 
 /**
  * What the raw bytes are: an HL7 v2 message (ER7; an MDM carrying a CDA is still `hl7v2`, it is
- * converted through the CDA path) or a CDA R2 / C-CDA XML document.
+ * converted through the CDA path), a CDA R2 / C-CDA XML document, or a DICOM instance (`dicom`:
+ * raw is a small JSON descriptor; the instance itself is an encrypted content-store object).
  */
-export type MessageFormat = 'hl7v2' | 'cda';
+export type MessageFormat = 'hl7v2' | 'cda' | 'dicom';
 
 /** The message formats (for validation). */
-export const MESSAGE_FORMATS: readonly MessageFormat[] = ['hl7v2', 'cda'];
+export const MESSAGE_FORMATS: readonly MessageFormat[] = ['hl7v2', 'cda', 'dicom'];
 
 /** The message statuses, in lifecycle order (for counts and validation). */
 export const MESSAGE_STATUSES: readonly MessageStatus[] = ['received', 'converted', 'stored', 'anchored', 'failed'];
@@ -25,7 +26,8 @@ export interface NewMessage {
   /** uuid (v7 from `@hie/common`, so ids sort by arrival). */
   id: string;
   receivedAt: Date;
-  channel: 'mllp' | 'http' | 'cli';
+  /** `dimse`: a DICOM C-STORE; `dicomweb`: a STOW-RS part. */
+  channel: 'mllp' | 'http' | 'cli' | 'dimse' | 'dicomweb';
   format: MessageFormat;
   raw: Buffer;
   sizeBytes: number;

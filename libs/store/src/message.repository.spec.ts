@@ -69,7 +69,7 @@ describe.each(STORE_DRIVERS)('MessageRepository on %s', (driver) => {
     expect(gotCda!.raw.equals(raw)).toBe(true);
     expect(gotV2!.format).toBe('hl7v2');
     expect((await repo.list({ limit: 5 })).find((m) => m.id === cda.id)?.format).toBe('cda');
-    const bad = { ...message(), format: 'dicom' } as unknown as NewMessage;
+    const bad = { ...message(), format: 'pdf' } as unknown as NewMessage;
     await expect(repo.insertMany([bad])).rejects.toMatchObject({ code: 'STORE_BAD_FORMAT' });
   });
 

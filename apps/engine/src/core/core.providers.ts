@@ -11,11 +11,13 @@ import {
   loadMappings,
   openProtectionStack,
   ReprocessService,
+  DicomRefusalRetrier,
+  type DicomIntakeService,
   type ProtectionStack,
 } from '@hie/pipeline';
 import { createWorkQueue, type WorkQueue } from '@hie/queue';
 import { ConversionRepository, FhirRepository, MessageRepository, openDatabase } from '@hie/store';
-import { DATA_SOURCE, FHIR_VALIDATOR, HIE_CONFIG, MAPPING_SET, PROTECT_QUEUE, PROTECTION_STACK, WORK_QUEUE } from './engine.tokens.js';
+import { DATA_SOURCE, DICOM_INTAKE, FHIR_VALIDATOR, HIE_CONFIG, MAPPING_SET, PROTECT_QUEUE, PROTECTION_STACK, WORK_QUEUE } from './engine.tokens.js';
 import { pipelineLogger } from './nest-pipeline-logger.js';
 
 /** What every role needs: configuration, database, repositories, queue, maps (HL7 v2 and CDA), conversions and validator. */
@@ -82,9 +84,11 @@ export function coreProviders(config: HieConfig): Provider[] {
       inject: [Hl7Conversion, CdaConversion, HIE_CONFIG],
     },
     {
+      // Refused DICOM instances go through DICOM intake again (intake roles, where it exists).
       provide: ReprocessService,
-      useFactory: (messages: MessageRepository, queue: WorkQueue) => new ReprocessService(messages, queue),
-      inject: [MessageRepository, WORK_QUEUE],
+      useFactory: (messages: MessageRepository, queue: WorkQueue, dicom: DicomIntakeService | undefined) =>
+        new ReprocessService(messages, queue, undefined, dicom ? new DicomRefusalRetrier(messages, dicom, pipelineLogger('Reprocess')) : undefined),
+      inject: [MessageRepository, WORK_QUEUE, { token: DICOM_INTAKE, optional: true }],
     },
   ];
 }

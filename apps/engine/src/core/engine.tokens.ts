@@ -10,3 +10,5 @@ export const PROTECT_QUEUE = Symbol('PROTECT_QUEUE');
 export const PROTECTION_STACK = Symbol('PROTECTION_STACK');
 /** Re-queues messages left `converted` (lost protect job, crash, retries exhausted while storage was down). */
 export const PROTECT_SWEEPER = Symbol('PROTECT_SWEEPER');
+/** DICOM intake (DicomIntakeService): what the DIMSE listener and STOW-RS hand instances to (intake roles only). */
+export const DICOM_INTAKE = Symbol('DICOM_INTAKE');

@@ -42,7 +42,7 @@ describe('POST /cda on embedded defaults (SQLite, in-process queue)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'hie-cda-'));
     const config = loadConfig(
-      { HIE_DATA_DIR: dataDir, HIE_MLLP_PORT: '0', HIE_HTTP_PORT: '0', HIE_MAPPINGS_DIR: join(repoRoot, 'mappings'), HIE_LOG_LEVEL: 'warn', HIE_CDA_MAX_BYTES: String(512 * 1024), HIE_CDA_MAX_DEPTH: '100', HIE_MAX_FRAME_BYTES: String(4 * 1024 * 1024) },
+      { HIE_DATA_DIR: dataDir, HIE_MLLP_PORT: '0', HIE_HTTP_PORT: '0', HIE_DICOM_PORT: '0', HIE_MAPPINGS_DIR: join(repoRoot, 'mappings'), HIE_LOG_LEVEL: 'warn', HIE_CDA_MAX_BYTES: String(512 * 1024), HIE_CDA_MAX_DEPTH: '100', HIE_MAX_FRAME_BYTES: String(4 * 1024 * 1024) },
       repoRoot,
     );
     engine = await startEngine(config);

@@ -1,5 +1,6 @@
 import { AnchorBatchEntity } from './anchor-batch.entity.js';
 import { DataKeyEntity } from './data-key.entity.js';
+import { DicomInstanceEntity } from './dicom-instance.entity.js';
 import { ErasureEntity } from './erasure.entity.js';
 import { FhirResourceHistoryEntity } from './fhir-resource-history.entity.js';
 import { FhirResourceEntity } from './fhir-resource.entity.js';
@@ -11,7 +12,7 @@ import { ProtectedRecordEntity } from './protected-record.entity.js';
 
 export {
   FhirResourceHistoryEntity, FhirResourceEntity, FhirSearchReferenceEntity, FhirSearchTokenEntity, MessageEntity,
-  DataKeyEntity, ProtectedRecordEntity, AnchorBatchEntity, LedgerEntryEntity, ErasureEntity,
+  DataKeyEntity, ProtectedRecordEntity, AnchorBatchEntity, LedgerEntryEntity, ErasureEntity, DicomInstanceEntity,
 };
 
 /** Passed to TypeORM as classes (globs break under vitest and in the per-app dist copies). */
@@ -26,4 +27,5 @@ export const STORE_ENTITIES = [
   AnchorBatchEntity,
   LedgerEntryEntity,
   ErasureEntity,
+  DicomInstanceEntity,
 ];
