@@ -78,6 +78,9 @@ class FakeIndex implements DicomInstanceSourcePort {
     /** Message ids still waiting for conversion. */
     private readonly pending: readonly string[] = [],
   ) {}
+  async withStudyLocks<T>(_studies: readonly string[], body: () => Promise<T>): Promise<T> {
+    return body();
+  }
   async hasNewerPendingMessage(study: string, messageId: string): Promise<boolean> {
     return this.rows.some((r) => r.studyInstanceUid === study && r.messageId > messageId && this.pending.includes(r.messageId));
   }

@@ -31,7 +31,7 @@ export interface DicomConversionOptions {
 }
 
 /** The instance index as the conversion reads it. */
-export type DicomInstanceSourcePort = Pick<DicomInstanceRepository, 'instancesOfStudy' | 'instancesOfMessage' | 'hasNewerPendingMessage' | 'metadataOf'>;
+export type DicomInstanceSourcePort = Pick<DicomInstanceRepository, 'instancesOfStudy' | 'instancesOfMessage' | 'hasNewerPendingMessage' | 'metadataOf' | 'withStudyLocks'>;
 
 /** Parsed headers kept between rebuilds: a 1,000-instance study at once, with room to spare. */
 const METADATA_CACHE_ENTRIES = 4_000;
@@ -108,11 +108,11 @@ export class DicomConversion {
   }
 
   /**
-   * Runs a job's conversion and commit holding its studies, so two jobs of this process never
-   * build one study at once (a build read before the other's commit would be committed after it
-   * and lose an instance). With the coalescing in {@link convertMessages} this makes the newest
-   * message's build include every instance. Jobs in OTHER worker processes are not held: see
-   * docs/dicom.md (a study split over processes is corrected by its next instance or a reprocess).
+   * Runs a job's conversion and commit holding its studies, so two jobs never build one study at
+   * once (a build read before the other's commit would be committed after it and lose an
+   * instance): in this process a keyed mutex, across processes the store's study locks (taken
+   * second, so jobs of one process queue here rather than each holding a database connection).
+   * With the coalescing in {@link convertMessages} the newest message's build includes every instance.
    */
   async exclusive<T>(messages: readonly DicomConversionMessage[], body: () => Promise<T>): Promise<T> {
     const studies: string[] = [];
@@ -120,7 +120,7 @@ export class DicomConversion {
       const study = await this.studyOf(m);
       if (study !== undefined) studies.push(study);
     }
-    return this.studyLocks.run(studies, body);
+    return this.studyLocks.run(studies, () => this.instances.withStudyLocks(studies, body));
   }
 
   /** Builds and validates the transaction Bundle of one study from its indexed instances. */

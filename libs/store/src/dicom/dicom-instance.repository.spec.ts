@@ -204,3 +204,33 @@ describe.each(STORE_DRIVERS)('DicomInstanceRepository on %s', (driver) => {
     expect(await repo.versionState('1.2.3.600', 'rec-1.2.3.600')).toEqual({ latestVersion: 1 });
   });
 });
+
+describe('DicomInstanceRepository study locks on postgres', () => {
+  let store: TestStore;
+  let repo: DicomInstanceRepository;
+
+  beforeAll(async () => {
+    store = await openTestStore('postgres');
+    repo = new DicomInstanceRepository(store.dataSource);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('never runs two bodies holding the same study at once (each on its own connection), and releases on failure', async () => {
+    const tick = () => new Promise((r) => setTimeout(r, 30));
+    const log: string[] = [];
+    const body = (name: string) => async () => {
+      log.push(`${name}+`);
+      await tick();
+      log.push(`${name}-`);
+    };
+    await Promise.all([repo.withStudyLocks([STUDY], body('a')), repo.withStudyLocks([STUDY, '1.2.9'], body('b')), repo.withStudyLocks(['1.2.9'], body('c'))]);
+    const at = (entry: string) => log.indexOf(entry);
+    // b shares a study with a and with c: it never overlaps either.
+    expect(at('b+') > at('a-') || at('a+') > at('b-')).toBe(true);
+    expect(at('b+') > at('c-') || at('c+') > at('b-')).toBe(true);
+    await expect(repo.withStudyLocks([STUDY], async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await repo.withStudyLocks([STUDY], async () => 'free again')).toBe('free again');
+  });
+});

@@ -6,6 +6,7 @@ import type { DicomCommitResult, DicomInstanceCommit, DicomInstanceRow, DicomVer
 import { DICOM_INSTANCE_COLUMNS, toDicomInstance, type DicomInstanceDbRow } from './dicom-instance.row-mapper.js';
 import { validateCommit } from './dicom-instance.validator.js';
 import { commitOnPostgres, commitOnSqlite } from './dicom-instance.writers.js';
+import { withStudyLocks } from './dicom-study.lock.js';
 
 const COLUMNS = DICOM_INSTANCE_COLUMNS.join(', ');
 
@@ -62,6 +63,14 @@ export class DicomInstanceRepository {
     if (!isUuid(messageId)) return [];
     const rows = await this.sql.all<DicomInstanceDbRow>(`SELECT ${COLUMNS} FROM dicom_instance WHERE message_id = ? ORDER BY sop_instance_uid`, [messageId]);
     return rows.map(toDicomInstance);
+  }
+
+  /**
+   * Runs `body` (a conversion job's build and commit) while no other process converts any of
+   * these studies: a build read before another's commit must not be committed after it.
+   */
+  async withStudyLocks<T>(studyInstanceUids: readonly string[], body: () => Promise<T>): Promise<T> {
+    return withStudyLocks(this.sql, studyInstanceUids, body);
   }
 
   /**
