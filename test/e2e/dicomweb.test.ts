@@ -8,6 +8,7 @@ import { dicomPatientResourceId } from '@hie/pipeline';
 import { EngineApi, isObject, type JsonObject } from '../support/engine-api.js';
 import { splitPart10 } from '../support/dimse-scu.js';
 import { EngineProcess } from '../support/engine-process.js';
+import { hie } from '../support/hie-cli.js';
 import { freePort } from '../support/free-port.js';
 import { repoRoot } from '../support/hl7-text.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -202,6 +203,24 @@ describe('DICOM in over DIMSE and DICOMweb, out over DICOMweb and FHIR', () => {
     }, { timeoutMillis: 60_000, intervalMillis: 500 });
   }, 180_000);
 
+  it('$verify proves a C-STORE\'d instance untampered once anchored (DICOMweb route, Parameters, and hie verify)', async () => {
+    const text = await waitFor('the instance anchored and verified', async () => {
+      const response = await fetch(`${instanceUrl(ct[0]!)}/$verify?_format=text`);
+      const body = await response.text();
+      return response.status === 200 && /: VERIFIED\n/.test(body) ? body : undefined;
+    }, { timeoutMillis: 30_000, intervalMillis: 300 });
+    expect(text).toMatch(/^DicomInstance\/[0-9a-f-]+\/_history\/1: VERIFIED\n/);
+    expect([...text.matchAll(/^ {2}ok {3}(\S+)/gm)].map((m) => m[1])).toEqual(['content-hash', 'ciphertext', 'merkle-proof', 'anchor']);
+    const json = await api.get(`/dicomweb/studies/${ct[0]!.studyInstanceUid}/series/${ct[0]!.seriesInstanceUid}/instances/${ct[0]!.sopInstanceUid}/$verify`);
+    expect(json.status).toBe(200);
+    expect((json.body as { parameter: { name: string; valueBoolean?: boolean }[] }).parameter[0]).toEqual({ name: 'result', valueBoolean: true });
+    const cli = await hie(['verify', `DicomInstance/${ct[0]!.sopInstanceUid}`, '--url', engine.httpUrl]);
+    expect(cli.stdout).toBe(text);
+    expect(cli.code).toBe(0);
+    const elsewhere = await fetch(`${engine.httpUrl}/dicomweb/studies/${mr[0]!.studyInstanceUid}/series/${ct[0]!.seriesInstanceUid}/instances/${ct[0]!.sopInstanceUid}/$verify`);
+    expect(elsewhere.status).toBe(404);
+  });
+
   it('refuses bad input: a truncated file (409, FailedSOPSequence, kept as a failed message), malformed multipart (400), wrong type (415)', async () => {
     const failedBefore = (await api.listMessages('failed')).length;
     const truncated = readFileSync(`${CORPUS}/MR_truncated.dcm`);
@@ -246,6 +265,9 @@ describe('DICOM in over DIMSE and DICOMweb, out over DICOMweb and FHIR', () => {
     expect(await studyUids({ PatientID: PATIENT_ID })).toEqual([]);
     const gone = await fetch(instanceUrl(mr[0]!));
     expect([404, 410]).toContain(gone.status);
+    const verify = await hie(['verify', `DicomInstance/${ct[0]!.sopInstanceUid}`, '--url', engine.httpUrl]);
+    expect(verify.stdout).toMatch(/FAILED\n[\s\S]*content-hash +the data key was destroyed/);
+    expect(verify.code).toBe(1);
   });
 });
 

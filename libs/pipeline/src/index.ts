@@ -87,3 +87,5 @@ export { parseQidoRequest, checkUid, QIDO_DEFAULT_LIMIT, type QidoRequest, type 
 export { DicomQueryService, type QidoAnswer } from './dicom/dicom-query.service.js';
 export { retrieveUrl, metadataOf, type DicomJsonObject, type DicomJsonValue } from './dicom/dicom-query.response.js';
 export { DicomRetrieveService, DEFAULT_MAX_DEIDENTIFY_BYTES, type DicomRetrievePorts, type DicomRetrieveOptions, type WadoTarget } from './dicom/dicom-retrieve.service.js';
+/** `$verify` of a stored DICOM instance (content-hash, ciphertext, merkle-proof, anchor). */
+export { DicomInstanceVerifier, type DicomVerifierSources, type DicomVerifyTarget } from './dicom/dicom-instance.verifier.js';

@@ -1,8 +1,9 @@
 import { Controller, Get, Headers, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HieConfig } from '@hie/config';
-import { DicomQueryService, DicomRetrieveService, parseQidoRequest, type QidoLevel, type QidoScope, type QueryValues, type WadoTarget } from '@hie/pipeline';
+import { DicomInstanceVerifier, DicomQueryService, DicomRetrieveService, parseQidoRequest, type DicomVerifyTarget, type QidoLevel, type QidoScope, type QueryValues, type WadoTarget } from '@hie/pipeline';
 import { HIE_CONFIG } from '../core/engine.tokens.js';
+import { verifyParameters, verifyText } from '../protect/verify-report.format.js';
 import { DicomwebStowHandler } from './dicomweb-stow.handler.js';
 import { negotiateWado, sendDicomJson, sendOutcome, sendWadoMultipart, sendWadoSingle, type WadoPart } from './dicomweb-wado.response.js';
 
@@ -10,7 +11,8 @@ import { negotiateWado, sendDicomJson, sendOutcome, sendWadoMultipart, sendWadoS
  * DICOMweb (PS3.18) under `/dicomweb`: STOW-RS (`POST /studies[/{study}]`), QIDO-RS (studies,
  * series, instances at every scope) and WADO-RS (instances, series and studies as
  * multipart/related application/dicom, `application/dicom` for one instance, metadata as DICOM
- * JSON, `?deidentify=true` on an instance). Errors are OperationOutcomes.
+ * JSON, `?deidentify=true` on an instance), and `$verify` of a stored instance (as FHIR `$verify`:
+ * Parameters, or `?_format=text`). Errors are OperationOutcomes.
  */
 @Controller('dicomweb')
 export class DicomwebController {
@@ -20,6 +22,7 @@ export class DicomwebController {
     @Inject(DicomwebStowHandler) private readonly stow: DicomwebStowHandler,
     @Inject(DicomQueryService) private readonly query: DicomQueryService,
     @Inject(DicomRetrieveService) private readonly retrieve: DicomRetrieveService,
+    @Inject(DicomInstanceVerifier) private readonly verifier: DicomInstanceVerifier,
     @Inject(HIE_CONFIG) config: HieConfig,
   ) {
     this.base = config.dicom.dicomwebBaseUrl;
@@ -108,6 +111,25 @@ export class DicomwebController {
     return this.metadata(reply, { study, series, sop });
   }
 
+  // $verify: proves the stored object, its record and its anchor untampered (200 with result true or false)
+
+  @Get('studies/:study/series/:series/instances/:sop/$verify')
+  verifyInstance(
+    @Param('study') study: string,
+    @Param('series') series: string,
+    @Param('sop') sop: string,
+    @Query('_format') format: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.verify(reply, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sop }, format);
+  }
+
+  /** By SOP Instance UID alone (`hie verify DicomInstance/<uid>`): an erased patient's instance has no study left to name. */
+  @Get('instances/:sop/$verify')
+  verifyInstanceByUid(@Param('sop') sop: string, @Query('_format') format: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    return this.verify(reply, { sopInstanceUid: sop }, format);
+  }
+
   private async store(req: FastifyRequest, reply: FastifyReply, contentType: string | undefined, study?: string): Promise<void> {
     const body = req.body;
     if (!isByteStream(body)) {
@@ -128,6 +150,15 @@ export class DicomwebController {
       return sendOutcome(reply, 415, 'DICOMWEB_MEDIA_TYPE', outcome.reason);
     }
     return sendDicomJson(reply, outcome.status, outcome.dataset);
+  }
+
+  private async verify(reply: FastifyReply, target: DicomVerifyTarget, format: string | undefined): Promise<void> {
+    const report = await this.verifier.verify(target);
+    if (format === 'text') {
+      await reply.status(200).header('content-type', 'text/plain; charset=utf-8').send(verifyText(report));
+      return;
+    }
+    await reply.status(200).header('content-type', 'application/fhir+json').send(JSON.stringify(verifyParameters(report)));
   }
 
   private async search(reply: FastifyReply, level: QidoLevel, scope: QidoScope, q: QueryValues): Promise<void> {

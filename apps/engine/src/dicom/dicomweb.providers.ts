@@ -4,8 +4,8 @@ import type { Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { HieConfig } from '@hie/config';
 import { deidentifyPart10, parseDeidentifyProfile } from '@hie/dicom';
-import { DicomQueryService, DicomRetrieveService, type DicomIntakeService } from '@hie/pipeline';
-import { DicomQueryRepository } from '@hie/store';
+import { DicomInstanceVerifier, DicomQueryService, DicomRetrieveService, type DicomIntakeService } from '@hie/pipeline';
+import { DicomInstanceRepository, DicomQueryRepository } from '@hie/store';
 import { DATA_SOURCE, DICOM_INTAKE, HIE_CONFIG } from '../core/engine.tokens.js';
 import { DICOM_STORAGE, type DicomStorage } from './dicom.providers.js';
 import { DicomwebStowHandler } from './dicomweb-stow.handler.js';
@@ -34,6 +34,15 @@ export const dicomwebProviders: Provider[] = [
       );
     },
     inject: [DicomQueryRepository, DICOM_STORAGE, HIE_CONFIG],
+  },
+  {
+    // `$verify` of an instance: the same keyring, content store and ledger intake and the anchor batcher use.
+    provide: DicomInstanceVerifier,
+    useFactory: (index: DicomInstanceRepository, storage: DicomStorage, c: HieConfig) => {
+      const { records, contents, dataKeys, ledger, hasher } = storage.stack;
+      return new DicomInstanceVerifier({ records, index, contents, keys: dataKeys, ledger, hasher }, { idSecret: c.idSecret });
+    },
+    inject: [DicomInstanceRepository, DICOM_STORAGE, HIE_CONFIG],
   },
   { provide: DicomwebStowHandler, useFactory: (intake: DicomIntakeService) => new DicomwebStowHandler(intake), inject: [DICOM_INTAKE] },
 ];

@@ -1,37 +1,16 @@
-import { HieError, NotFoundError } from '@hie/common';
-import { canonicalBytes, decodeMerkleProof, envelopeKeyId, openEnvelope, sha256, verifyMerkleProof, type RecordHasher } from '@hie/crypto';
+import { NotFoundError } from '@hie/common';
+import { canonicalBytes, envelopeKeyId, openEnvelope, sha256, type RecordHasher } from '@hie/crypto';
 import type { Ledger } from '@hie/ledger';
 import type { ContentStore } from '@hie/storage';
 import type { DataKeyService } from './data-key.service.js';
 import type { ProtectedRecordView } from './protect.ports.js';
 import { recordAad } from './protection.worker.js';
+import {
+  anchorCheck, DATA_KEY_DESTROYED_DETAIL as DESTROYED, dataKeyDestroyed, errorCode as codeOf, merkleProofCheck, verifyReportOf,
+  type VerifyCheck, type VerifyReport,
+} from './record-evidence.checks.js';
 
-/** The checks of a verification, in the order evidence is chained. */
-export type VerifyCheckName = 'resource-hash' | 'ciphertext' | 'decrypted-hash' | 'merkle-proof' | 'anchor';
-
-/** One check: passed or not, and why, in words fit for an operator (no PHI). */
-export interface VerifyCheck {
-  name: VerifyCheckName;
-  ok: boolean;
-  detail: string;
-}
-
-/** The answer of {@link RecordVerifier.verify}. */
-export interface VerifyReport {
-  type: string;
-  id: string;
-  versionId: number;
-  /** True only when every check passed. */
-  ok: boolean;
-  checks: VerifyCheck[];
-  cid?: string;
-  keyedHash?: string;
-  batchId?: string;
-  merkleRoot?: string;
-  ledger?: string;
-  txHash?: string;
-  blockNumber?: number;
-}
+export type { VerifyCheck, VerifyCheckName, VerifyReport } from './record-evidence.checks.js';
 
 /** What the verifier reads. */
 export interface VerifierSources {
@@ -59,27 +38,10 @@ export class RecordVerifier {
     const checks = [
       await this.resourceHash(record),
       ...(await this.ciphertext(record)),
-      this.merkleProof(record),
-      await this.anchor(record),
+      merkleProofCheck(record),
+      await anchorCheck(this.sources.ledger, record),
     ];
-    return {
-      type,
-      id,
-      versionId: record.versionId,
-      ok: checks.every((c) => c.ok),
-      checks,
-      cid: record.cid,
-      keyedHash: record.keyedHash,
-      ...(record.batch
-        ? {
-            batchId: record.batch.id,
-            merkleRoot: record.batch.root,
-            ledger: record.batch.ledger,
-            ...(record.batch.txHash ? { txHash: record.batch.txHash } : {}),
-            ...(record.batch.blockNumber !== undefined ? { blockNumber: record.batch.blockNumber } : {}),
-          }
-        : {}),
-    };
+    return verifyReportOf(type, id, record, checks);
   }
 
   private async resourceHash(record: ProtectedRecordView): Promise<VerifyCheck> {
@@ -101,7 +63,7 @@ export class RecordVerifier {
     try {
       envelope = await this.sources.contents.getBytes(record.cid, { signal: AbortSignal.timeout(10_000) });
     } catch (error) {
-      const erased = await this.keyDestroyed(record.dataKeyId);
+      const erased = await dataKeyDestroyed(this.sources.keys, record.dataKeyId);
       return [
         { name: 'ciphertext', ok: false, detail: `the ciphertext could not be fetched by CID ${record.cid} (${codeOf(error)})` },
         { name: 'decrypted-hash', ok: false, detail: erased ? DESTROYED : 'not checked: no ciphertext' },
@@ -137,64 +99,4 @@ export class RecordVerifier {
     }
     return [fetched, { name: 'decrypted-hash', ok: true, detail: 'decrypted content hashes to the recorded SHA-256' }];
   }
-
-  /** Whether the record's data key is gone (an erasure also unpins, so its ciphertext may be gone too). */
-  private async keyDestroyed(dataKeyId: string): Promise<boolean> {
-    try {
-      await this.sources.keys.byKeyId(dataKeyId, { fresh: true });
-      return false;
-    } catch (error) {
-      return codeOf(error) === 'DATA_KEY_DESTROYED';
-    }
-  }
-
-  private merkleProof(record: ProtectedRecordView): VerifyCheck {
-    const name = 'merkle-proof';
-    if (!record.batch || !record.proof) return { name, ok: false, detail: 'not yet in an anchoring batch' };
-    try {
-      const proof = decodeMerkleProof(record.proof);
-      // A proof does not fix the tree's size by itself: the size anchored with the root does.
-      if (proof.treeSize !== record.batch.leafCount) {
-        return { name, ok: false, detail: `the proof is for a tree of ${proof.treeSize} leaves, the batch has ${record.batch.leafCount}` };
-      }
-      const ok = verifyMerkleProof(Buffer.from(record.keyedHash, 'hex'), proof, Buffer.from(record.batch.root, 'hex'));
-      return ok
-        ? { name, ok, detail: `leaf ${proof.leafIndex} of ${proof.treeSize} under root ${record.batch.root}` }
-        : { name, ok, detail: `the inclusion proof does not lead to the batch root ${record.batch.root}` };
-    } catch (error) {
-      return { name, ok: false, detail: `the stored inclusion proof is unreadable (${codeOf(error)})` };
-    }
-  }
-
-  private async anchor(record: ProtectedRecordView): Promise<VerifyCheck> {
-    const name = 'anchor';
-    if (!record.batch) return { name, ok: false, detail: 'not yet in an anchoring batch' };
-    let anchored;
-    try {
-      anchored = await this.sources.ledger.findAnchor(record.batch.id);
-    } catch (error) {
-      const code = codeOf(error);
-      return {
-        name,
-        ok: false,
-        detail: code === 'LEDGER_INTEGRITY' ? 'the ledger entry of the batch was altered (hash or signature does not match)' : `the ledger could not be read (${code})`,
-      };
-    }
-    if (!anchored) {
-      return { name, ok: false, detail: record.batch.status === 'pending' ? 'the batch is waiting to be anchored' : 'the ledger has no entry for the batch' };
-    }
-    if (anchored.root !== record.batch.root) {
-      return { name, ok: false, detail: `the ledger holds root ${anchored.root}, not the batch's ${record.batch.root}` };
-    }
-    if (anchored.leafCount !== record.batch.leafCount) {
-      return { name, ok: false, detail: `the ledger holds ${anchored.leafCount} leaves under the root, the batch ${record.batch.leafCount}` };
-    }
-    return { name, ok: true, detail: `root on ${record.batch.ledger} ledger: transaction ${anchored.txHash}, block ${anchored.blockNumber}` };
-  }
-}
-
-const DESTROYED = 'the data key was destroyed (patient erased): the ciphertext can no longer be read';
-
-function codeOf(error: unknown): string {
-  return error instanceof HieError ? error.code : error instanceof Error ? error.name : 'UNKNOWN';
 }
