@@ -81,15 +81,22 @@ export async function benchDicomStore(options) {
     await waitFinal(httpUrl, 20, 120_000);
     const datasets = ctStudy(options.count, { patientId: 'BENCH-CT-1', issuer: 'BENCH' });
     const lanes = Array.from({ length: options.associations }, (_, i) => datasets.filter((_, j) => j % options.associations === i));
+    const pid = Number(env.PID);
+    const engineCpuBefore = cpuMillisOf(pid);
+    const benchCpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     const statuses = (await Promise.all(lanes.map((lane) => storeOverOneAssociation(dicomPort, lane)))).flat();
     const ackSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // CPU per instance until the last acknowledgement: says which side (engine or SCU) the 2 cores go to.
+    const engineCpuMsPerInstance = (cpuMillisOf(pid) - engineCpuBefore) / options.count;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const scuCpuMsPerInstance = (benchCpu.user + benchCpu.system) / 1000 / options.count;
     const failures = statuses.filter((s) => s !== 0).length;
     if (failures > 0) log(`  first refusal kept: ${await firstFailure(httpUrl)}`);
     const final = await waitFinal(httpUrl, 20 + options.count, 600_000);
     const doneSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    log(`  C-STORE ${options.count} × ~0.5 MB over ${options.associations} associations: acknowledged in ${ackSeconds.toFixed(1)} s, all final in ${doneSeconds.toFixed(1)} s; non-success ${failures}; counts ${JSON.stringify(final)}`);
-    return { count: options.count, ackSeconds, doneSeconds, failures, finalCounts: final, ackedPerSecond: options.count / ackSeconds, donePerSecond: options.count / doneSeconds };
+    log(`  C-STORE ${options.count} × ~0.5 MB over ${options.associations} associations: acknowledged in ${ackSeconds.toFixed(1)} s, all final in ${doneSeconds.toFixed(1)} s; non-success ${failures}; CPU per instance until acknowledged: engine ${engineCpuMsPerInstance.toFixed(1)} ms, SCUs (this process) ${scuCpuMsPerInstance.toFixed(1)} ms; counts ${JSON.stringify(final)}`);
+    return { count: options.count, ackSeconds, engineCpuMsPerInstance, scuCpuMsPerInstance, doneSeconds, failures, finalCounts: final, ackedPerSecond: options.count / ackSeconds, donePerSecond: options.count / doneSeconds };
   });
 }
 
@@ -130,6 +137,14 @@ export async function benchStowLarge(options) {
     if (response.status !== 200) throw new Error(`STOW-RS answered ${response.status}: ${response.body.slice(0, 500)}`);
     return { megabytes: total / 1048576, seconds, megabytesPerSecond: total / 1048576 / seconds, peakRssMb };
   });
+}
+
+/** User + system CPU time a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMillisOf(/** @type {number} */ pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command (which may hold spaces) start after the last ')'; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The engine's peak resident set (VmHWM), in MiB. */

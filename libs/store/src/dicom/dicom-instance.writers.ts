@@ -1,6 +1,8 @@
+import type { PoolClient } from 'pg';
 import type { NewMessage } from '../message.model.js';
 import type { NewProtectedRecord } from '../protect/protection.model.js';
 import { SqlRunner, sqliteDate } from '../sql/sql-runner.js';
+import { uidLockKey } from './uid-lock-key.js';
 import type { DicomCommitResult, DicomInstanceCommit } from './dicom-instance.model.js';
 import { DICOM_INSTANCE_COLUMNS, instanceParams } from './dicom-instance.row-mapper.js';
 
@@ -64,20 +66,15 @@ function precheck(commit: DicomInstanceCommit, current: Current | undefined, lat
 }
 
 /**
- * PostgreSQL: commits under a transaction-scoped advisory lock on the SOP Instance UID, in four
- * round trips (intake pays this per instance): BEGIN with the lock, the version check, the three
- * inserts as one statement (data-modifying CTEs), COMMIT. The lock key is computed here (a
- * 31-bit FNV-1a of the UID), so BEGIN and the lock travel as one parameterless query.
+ * PostgreSQL: commits under a transaction-scoped advisory lock on the SOP Instance UID, in three
+ * round trips (intake pays this per instance): BEGIN with the lock and the version check, the
+ * three inserts as one statement (data-modifying CTEs), COMMIT. The lock key is computed here (a
+ * 31-bit FNV-1a of the UID), so BEGIN, the lock and the check travel as one parameterless query.
  */
 export async function commitOnPostgres(sql: SqlRunner, commit: DicomInstanceCommit, now: Date): Promise<DicomCommitResult> {
   const client = await sql.pg.connect();
   try {
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${DICOM_LOCK_CLASS}, ${uidLockKey(commit.instance.sopInstanceUid)})`);
-    const state = (await client.query<Current & { latest: number | null }>(
-      `SELECT (SELECT max(version_id) FROM protected_record WHERE type = 'DicomInstance' AND id = $2) AS latest, d.version_id, d.content_hash, d.message_id
-       FROM (SELECT 1) AS one LEFT JOIN dicom_instance d ON d.sop_instance_uid = $1`,
-      [commit.instance.sopInstanceUid, commit.record.id],
-    )).rows[0]!;
+    const state = await lockAndReadState(client, commit);
     const current = state.version_id === null ? undefined : state;
     const early = precheck(commit, current, Number(state.latest ?? 0));
     if (early) {
@@ -106,15 +103,31 @@ export async function commitOnPostgres(sql: SqlRunner, commit: DicomInstanceComm
   }
 }
 
-/** A 31-bit FNV-1a hash of a UID: the second key of its advisory lock (collisions only serialise). */
-function uidLockKey(uid: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < uid.length; i++) {
-    h ^= uid.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+const STATE_SELECT = (sopInstanceUid: string, recordId: string): string =>
+  `SELECT (SELECT max(version_id) FROM protected_record WHERE type = 'DicomInstance' AND id = ${recordId}) AS latest, d.version_id, d.content_hash, d.message_id
+   FROM (SELECT 1) AS one LEFT JOIN dicom_instance d ON d.sop_instance_uid = ${sopInstanceUid}`;
+
+/** Characters a literal may be inlined with: no quote, backslash or anything else that could end it. */
+const LITERAL_SAFE = /^[0-9A-Za-z.-]+$/;
+
+/**
+ * BEGIN, the advisory lock, then the newest version (read after the lock is held, so a
+ * concurrent commit of the same UID is seen). One round trip when the UID and record id can be
+ * inlined as literals (a simple query takes no parameters): they always can (validateCommit
+ * allows digits and dots in a UID, deterministicId gives a UUID), else a second, parameterised one.
+ */
+async function lockAndReadState(client: PoolClient, commit: DicomInstanceCommit): Promise<Current & { latest: number | null }> {
+  const uid = commit.instance.sopInstanceUid;
+  const recordId = commit.record.id;
+  const begin = `BEGIN; SELECT pg_advisory_xact_lock(${DICOM_LOCK_CLASS}, ${uidLockKey(uid)})`;
+  if (LITERAL_SAFE.test(uid) && LITERAL_SAFE.test(recordId)) {
+    const results = (await client.query(`${begin}; ${STATE_SELECT(`'${uid}'`, `'${recordId}'`)}`)) as unknown as { rows: (Current & { latest: number | null })[] }[];
+    return results[results.length - 1]!.rows[0]!;
   }
-  return (h >>> 0) & 0x7fffffff;
+  await client.query(begin);
+  return (await client.query<Current & { latest: number | null }>(STATE_SELECT('$1', '$2'), [uid, recordId])).rows[0]!;
 }
+
 
 /** SQLite: one immediate transaction (the single writer is the lock). */
 export function commitOnSqlite(sql: SqlRunner, commit: DicomInstanceCommit, now: Date): DicomCommitResult {

@@ -1,17 +1,9 @@
 import type { SqlRunner } from '../sql/sql-runner.js';
+import { uidLockKey } from './uid-lock-key.js';
 
 /** Advisory-lock class of DICOM studies (any fixed number, apart from the other lock classes). */
 const STUDY_LOCK_CLASS = 0x4443_4d53;
 
-/** A 31-bit FNV-1a hash of a UID: the second key of its advisory lock (collisions only serialise). */
-export function studyLockKey(uid: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < uid.length; i++) {
-    h ^= uid.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) & 0x7fffffff;
-}
 
 /**
  * Runs `body` holding the studies across every process of the deployment: on PostgreSQL a
@@ -20,7 +12,7 @@ export function studyLockKey(uid: string): number {
  * needed than the caller's in-process lock.
  */
 export async function withStudyLocks<T>(sql: SqlRunner, studyUids: readonly string[], body: () => Promise<T>): Promise<T> {
-  const keys = [...new Set(studyUids.map(studyLockKey))].sort((a, b) => a - b);
+  const keys = [...new Set(studyUids.map(uidLockKey))].sort((a, b) => a - b);
   if (sql.dialect !== 'postgres' || keys.length === 0) return body();
   const client = await sql.pg.connect();
   let held = 0;

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import dimse from 'dcmjs-dimse';
 import type { DimseLogger, DimseServerOptions } from './dimse-server.options.js';
-import { PduLengthGuard } from './pdu-length.guard.js';
+import { PduFramer } from './pdu.framer.js';
 import { StorageScp } from './storage.scp.js';
 
 const SILENT: DimseLogger = { log: () => {}, warn: () => {}, error: () => {} };
@@ -111,6 +111,32 @@ export class DimseServer {
     this.end(connection.socket);
   }
 
+  /**
+   * Puts a {@link PduFramer} between the socket and dcmjs-dimse: the library's own 'data'
+   * listener (added by its constructor) gets whole PDUs instead of socket reads, so it never
+   * re-concatenates a partial PDU per read, and an oversized PDU is refused before any of it
+   * is buffered.
+   */
+  private frame(id: number, socket: Socket): void {
+    const listeners = socket.listeners('data') as ((chunk: Buffer) => void)[];
+    const library = listeners[0];
+    if (listeners.length !== 1 || library === undefined) {
+      // A dcmjs-dimse other than the one this was written for: refuse rather than run unguarded.
+      this.logger.error(`DIMSE ${id}: the library registered ${listeners.length} socket data listeners, expected 1; connection cut`);
+      socket.destroy();
+      return;
+    }
+    socket.off('data', library);
+    const framer = new PduFramer(Math.max(MIN_PDU_GUARD, this.maxPduBytes));
+    socket.on('data', (chunk: Buffer) => {
+      const declared = framer.push(chunk, library);
+      if (declared !== undefined && !socket.destroyed) {
+        this.logger.warn(`DIMSE ${id}: PDU of ${declared} bytes refused, connection cut`);
+        socket.destroy();
+      }
+    });
+  }
+
   private end(socket: Socket): void {
     socket.end();
     setTimeout(() => socket.destroy(), END_GRACE_MILLIS).unref();
@@ -122,16 +148,6 @@ export class DimseServer {
       socket.destroy();
       return;
     }
-    // Registered before the library's own 'data' listener, so an oversized PDU is refused
-    // before any of it is buffered.
-    const guard = new PduLengthGuard(Math.max(MIN_PDU_GUARD, this.maxPduBytes));
-    socket.on('data', (chunk: Buffer) => {
-      const declared = guard.push(chunk);
-      if (declared !== undefined && !socket.destroyed) {
-        this.logger.warn(`DIMSE ${id}: PDU of ${declared} bytes refused, connection cut`);
-        socket.destroy();
-      }
-    });
     const work = new Set<Promise<unknown>>();
     const scp = new StorageScp(
       socket,
@@ -157,6 +173,7 @@ export class DimseServer {
         },
       },
     );
+    this.frame(id, socket);
     // What dcmjs-dimse's Server does after construction: `connected` arms the library's
     // association and PDU timeouts; `connectedTime` (set only on a client's 'connect') makes
     // the association timeout apply to server sockets too.
