@@ -23,7 +23,7 @@ export async function runCli(
   const stderr = options.stderr ?? process.stderr;
   const ctx: CliContext = { config: loadConfig(), packageRoot: options.packageRoot, stdout: options.stdout ?? process.stdout, stderr, exitCode: 0 };
   const program = new Command('hie')
-    .description('HIE engine command line: convert, send and ingest HL7 v2 and CDA documents; inspect and reprocess messages; verify records, erase patients, rotate keys')
+    .description('HIE engine command line: convert, send and ingest HL7 v2 and CDA documents; send and de-identify DICOM; inspect and reprocess messages; verify records, erase patients, rotate keys')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeOut: (t) => void ctx.stdout.write(t), writeErr: (t) => void stderr.write(t) });

@@ -1,11 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../main.js';
+import { repoRoot, runHie } from '../support/run-hie.spec-helpers.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const ADT = [
   'MSH|^~\\&|ADTApp|GHHSFacility|EHRApp|GHHRFacility|20240101120000+0000||ADT^A01^ADT_A01|CLI-1|P|2.5.1',
   'EVN|A01|20240101120000+0000',
@@ -13,16 +11,7 @@ const ADT = [
   'PV1|1|I|2000^2012^01',
 ].join('\r');
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['node', 'hie', ...args], {
-    packageRoot: repoRoot,
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { isTTY: false, write: (t: string) => (err += t) },
-  });
-  return { code, out, err };
-}
+const run = runHie;
 
 describe('hie convert', () => {
   let dir: string;

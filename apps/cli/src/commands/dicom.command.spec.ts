@@ -1,24 +1,13 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deidentifiedUid, readDicomHeader } from '@hie/dicom';
-import { runCli } from '../main.js';
+import { repoRoot, runHie } from '../support/run-hie.spec-helpers.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const fixture = join(repoRoot, 'fixtures/dicom/pydicom/examples_overlay.dcm');
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['node', 'hie', ...args], {
-    packageRoot: repoRoot,
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { isTTY: false, write: (t: string) => (err += t) },
-  });
-  return { code, out, err };
-}
+const run = runHie;
 
 describe('hie dicom deidentify', () => {
   let dir: string;

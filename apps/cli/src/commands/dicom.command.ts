@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { HieError } from '@hie/common';
 import { deidentifyPart10WithSummary, parseDeidentifyProfile } from '@hie/dicom';
 import type { CliContext } from '../support/cli-context.js';
+import { registerDicomSendCommand } from './dicom-send.command.js';
 
 /** The profile table, under the mappings directory. */
 const PROFILE_FILE = join('dicom', 'deidentify-basic-profile.yaml');
@@ -14,9 +15,11 @@ const PROFILE_FILE = join('dicom', 'deidentify-basic-profile.yaml');
  * (PS3.15 Basic Application Level Confidentiality Profile, Retain UIDs off; the table is
  * mappings/dicom/deidentify-basic-profile.yaml). New UIDs are keyed by HIE_ID_SECRET, so the
  * files of one study keep one new Study UID. Prints one line of counts, never a value.
+ * `hie dicom send` is in dicom-send.command.ts.
  */
 export function registerDicomCommand(program: Command, ctx: CliContext): void {
-  const dicom = program.command('dicom').description('DICOM file tools (no server needed)');
+  const dicom = program.command('dicom').description('DICOM tools: de-identify files; send them to the engine (C-STORE or STOW-RS)');
+  registerDicomSendCommand(dicom, ctx);
   dicom
     .command('deidentify')
     .description('write a de-identified copy of a DICOM file (PS3.15 Basic Profile, new UIDs keyed by HIE_ID_SECRET); prints counts only')
