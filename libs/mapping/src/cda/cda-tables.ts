@@ -1,5 +1,5 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { MappingError } from '../mapping.errors.js';
+import { isRecord, parseYamlMapping } from '../strict-yaml.reader.js';
 
 /** The kind of a CDA section, which picks its mapper. */
 export type SectionKind =
@@ -88,7 +88,7 @@ export function loadCdaTables(files: readonly CdaTableFile[]): CdaTables {
   for (const f of files) {
     const path = f.path.replace(/\\/g, '/');
     if (!path.startsWith('cda/')) continue;
-    const doc = parseDoc(path, f.text);
+    const doc = parseYamlMapping(path, f.text);
     if (path === 'cda/code-systems.yaml') codeSystems = loadCodeSystems(path, doc);
     else if (path === 'cda/sections.yaml') sections = loadRules(path, doc, 'sections', true) as SectionRule[];
     else if (path === 'cda/document-types.yaml') documentTypes = loadRules(path, doc, 'documents', false);
@@ -156,18 +156,6 @@ function buildTables(
   };
 }
 
-function parseDoc(path: string, text: string): Record<string, unknown> {
-  let doc: unknown;
-  try {
-    // uniqueKeys: a repeated OID or code is an error, never a silent override.
-    doc = parseYaml(text, { uniqueKeys: true, prettyErrors: false });
-  } catch (e) {
-    const reason = e instanceof YAMLParseError ? `YAML ${e.code} at line ${e.linePos?.[0].line ?? '?'}` : 'YAML parse error';
-    throw new MappingError(path, '', reason);
-  }
-  if (!isRecord(doc)) throw new MappingError(path, '', 'expected a mapping at the top level');
-  return doc;
-}
 
 function loadCodeSystems(path: string, doc: Record<string, unknown>): Map<string, string> {
   expectTable(path, doc, 'code-systems', ['table', 'description', 'map']);
@@ -229,8 +217,4 @@ function stringList(path: string, key: string, value: unknown): string[] {
     throw new MappingError(path, key, 'expected a list of strings');
   }
   return value as string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { MappingError } from '../mapping.errors.js';
+import { isRecord, parseYamlMapping } from '../strict-yaml.reader.js';
 
 /** A code of a DICOM table: the target system's code and its display. */
 export interface DicomTableCode {
@@ -71,15 +71,7 @@ export function loadDicomTables(files: readonly DicomTableFile[]): DicomTables {
 }
 
 function loadTable(path: string, name: TableName, text: string): Table {
-  let doc: unknown;
-  try {
-    // uniqueKeys: a repeated term is an error, never a silent override.
-    doc = parseYaml(text, { uniqueKeys: true, prettyErrors: false });
-  } catch (e) {
-    const reason = e instanceof YAMLParseError ? `YAML ${e.code} at line ${e.linePos?.[0].line ?? '?'}` : 'YAML parse error';
-    throw new MappingError(path, '', reason);
-  }
-  if (!isRecord(doc)) throw new MappingError(path, '', 'expected a mapping at the top level');
+  const doc = parseYamlMapping(path, text);
   for (const k of Object.keys(doc)) {
     if (!['table', 'description', 'source', 'target', 'map'].includes(k)) throw new MappingError(path, k, 'unknown key');
   }
@@ -107,8 +99,4 @@ function codeOf(path: string, key: string, value: unknown, system: string | unde
     return { ...(system ? { system } : {}), code: value['code'], ...(display ? { display } : {}) };
   }
   throw new MappingError(path, key, 'expected a code or { code, display }');
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

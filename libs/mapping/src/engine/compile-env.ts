@@ -17,10 +17,7 @@ export interface CompileEnv {
   datatypeSources(name: string): readonly MappedSource[];
 }
 
-/** A YAML mapping (not a list, not a scalar). */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isRecord } from '../strict-yaml.reader.js';
 
 /** Throws the loader's error for a key of the file being compiled. */
 export function fail(env: CompileEnv, key: string, reason: string): never {

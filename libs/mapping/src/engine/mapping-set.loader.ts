@@ -1,4 +1,4 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseStrictYaml } from '../strict-yaml.reader.js';
 import type { Hl7Header, Hl7Message } from '@hie/hl7v2';
 import { ConversionError, MappingError } from '../mapping.errors.js';
 import type { ConversionResult, ConvertOptions, MappedSource, MappingFile, MappingSet } from '../mapping-set.model.js';
@@ -30,14 +30,7 @@ interface Parsed {
 function parseFile(f: MappingFile): Parsed & { kind: Kind } {
   const m = PATH.exec(f.path.replace(/\\/g, '/'));
   if (!m) throw new MappingError(f.path, '', 'not a mapping file path (hl7v2/<messages|segments|datatypes|codes>/<name>.yaml)');
-  let doc: unknown;
-  try {
-    // uniqueKeys: a repeated key is an error, never a silent override.
-    doc = parseYaml(f.text, { uniqueKeys: true, prettyErrors: false });
-  } catch (e) {
-    const reason = e instanceof YAMLParseError ? `YAML ${e.code} at line ${e.linePos?.[0].line ?? '?'}` : 'YAML parse error';
-    throw new MappingError(f.path, '', reason);
-  }
+  const doc = parseStrictYaml(f.path, f.text);
   return { file: f.path, name: m[2]!, doc, kind: m[1] as Kind };
 }
 
