@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { MllpConnection } from './mllp.connection.js';
 import type { MllpLogger, MllpServerOptions } from './mllp-server.options.js';
+import { listenOn } from './tcp-listen.js';
 
 const SILENT: MllpLogger = { log: () => {}, warn: () => {}, error: () => {} };
 
@@ -34,19 +35,11 @@ export class MllpServer {
   }
 
   /** Starts listening; resolves with the bound address (the real port when 0 was asked). */
-  listen(): Promise<{ host: string; port: number }> {
+  async listen(): Promise<{ host: string; port: number }> {
     const host = this.options.host || '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.server.once('error', onError);
-      this.server.listen({ host, port: this.options.port }, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : this.options.port;
-        this.logger.log(`MLLP listening on ${host}:${port}`);
-        resolve({ host, port });
-      });
-    });
+    const bound = await listenOn(this.server, host, this.options.port);
+    this.logger.log(`MLLP listening on ${bound.host}:${bound.port}`);
+    return bound;
   }
 
   /** Stops accepting, waits for in-flight handlers and their ACKs, then closes the sockets. */

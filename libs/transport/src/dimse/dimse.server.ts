@@ -3,6 +3,7 @@ import dimse from 'dcmjs-dimse';
 import type { DimseLogger, DimseServerOptions } from './dimse-server.options.js';
 import { PduFramer } from './pdu.framer.js';
 import { StorageScp } from './storage.scp.js';
+import { listenOn } from '../tcp-listen.js';
 
 const SILENT: DimseLogger = { log: () => {}, warn: () => {}, error: () => {} };
 
@@ -61,19 +62,11 @@ export class DimseServer {
   }
 
   /** Starts listening; resolves with the bound address (the real port when 0 was asked). */
-  listen(): Promise<{ host: string; port: number }> {
+  async listen(): Promise<{ host: string; port: number }> {
     const host = this.options.host || '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.server.once('error', onError);
-      this.server.listen({ host, port: this.options.port }, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : this.options.port;
-        this.logger.log(`DIMSE listening on ${host}:${port} as ${this.options.aeTitle}`);
-        resolve({ host, port });
-      });
-    });
+    const bound = await listenOn(this.server, host, this.options.port);
+    this.logger.log(`DIMSE listening on ${bound.host}:${bound.port} as ${this.options.aeTitle}`);
+    return bound;
   }
 
   /** Stops accepting; idle associations are aborted at once, busy ones after their C-STOREs answer. */
