@@ -2,7 +2,7 @@ import { isUuid } from '../sql/batching.js';
 import { pgColumns } from '../sql/pg-columns.js';
 import type { PgClient, SqlRunner } from '../sql/sql-runner.js';
 import type { AnchorBatchRow, AnchorReceipt, ClaimBatchInput, NewProtectedRecord, ProtectionResult } from './protection.model.js';
-import { INTAKE_RECORD_TYPES, protectionVerdict, validateTree } from './protection.validator.js';
+import { protectionVerdict, validateTree } from './protection.validator.js';
 
 /** Any fixed number (not the migration lock's): serialises batch claims across processes. */
 const CLAIM_LOCK_KEY = 0x4849_4532;
@@ -36,25 +36,19 @@ export async function recordProtectionOnPostgres(
     if (candidates.length === 0) return result;
     await client.query(
       `SELECT b.id FROM anchor_batch b WHERE b.status = 'pending' AND b.id IN (
-         SELECT p.batch_id FROM fhir_resource_history h
-         JOIN protected_record p ON p.type = h.type AND p.id = h.id AND p.version_id = h.version_id
-         WHERE h.message_id = ANY($1::uuid[]) AND p.batch_id IS NOT NULL
-         UNION SELECT q.batch_id FROM protected_record q
-         WHERE q.message_id = ANY($1::uuid[]) AND q.type = ANY($2::text[]) AND q.batch_id IS NOT NULL)
+         SELECT p.batch_id FROM protected_record p WHERE p.message_id = ANY($1::uuid[]) AND p.batch_id IS NOT NULL)
        ORDER BY b.id FOR SHARE OF b`,
-      [candidates, INTAKE_RECORD_TYPES],
+      [candidates],
     );
-    const stats = await client.query<{ id: string; versions: number; protected: number; unanchored: number; ownUnanchored: number }>(
+    const stats = await client.query<{ id: string; versions: number; protected: number; unanchored: number }>(
       `SELECT c.id, count(h.version_id)::int AS versions, count(p.version_id)::int AS protected,
-         (count(p.version_id) FILTER (WHERE b.status IS DISTINCT FROM 'anchored'))::int AS unanchored,
          (SELECT count(*) FROM protected_record q LEFT JOIN anchor_batch qb ON qb.id = q.batch_id
-          WHERE q.message_id = c.id AND q.type = ANY($2::text[]) AND qb.status IS DISTINCT FROM 'anchored')::int AS "ownUnanchored"
+          WHERE q.message_id = c.id AND qb.status IS DISTINCT FROM 'anchored')::int AS unanchored
        FROM unnest($1::uuid[]) AS c(id)
        LEFT JOIN fhir_resource_history h ON h.message_id = c.id
        LEFT JOIN protected_record p ON p.type = h.type AND p.id = h.id AND p.version_id = h.version_id
-       LEFT JOIN anchor_batch b ON b.id = p.batch_id
        GROUP BY c.id`,
-      [candidates, INTAKE_RECORD_TYPES],
+      [candidates],
     );
     const moves: { id: string; status: 'stored' | 'anchored' }[] = [];
     for (const row of stats.rows) {

@@ -45,18 +45,14 @@ export function validateTree(tree: { root: string; proofs: Buffer[] }, leafCount
 }
 
 /**
- * Record types a message writes at intake, before any conversion (today the object of a DICOM
- * instance): not versions of FHIR resources, yet the message is `anchored` only once they are.
+ * The verdict on a `converted` message after protection (undefined: it stays converted).
+ * `unanchored` counts every record the message wrote, its resource versions' and any written at
+ * intake (a DICOM instance's object), as markBatchAnchored does: the message is `anchored` only
+ * once all of them are.
  */
-export const INTAKE_RECORD_TYPES: readonly string[] = ['DicomInstance'];
-
-/** The verdict on a `converted` message after protection (undefined: it stays converted). */
-export function protectionVerdict(stats: { versions: number; protected: number; unanchored: number; ownUnanchored?: number }): 'stored' | 'anchored' | undefined {
-  // Records the message wrote at intake (a DICOM instance's object) wait for their batch too.
-  const own = stats.ownUnanchored ?? 0;
-  // Nothing written of its own (every PUT a no-op): nothing to anchor either.
-  if (stats.versions === 0) return own === 0 ? 'anchored' : 'stored';
+export function protectionVerdict(stats: { versions: number; protected: number; unanchored: number }): 'stored' | 'anchored' | undefined {
   if (stats.protected < stats.versions) return undefined;
-  // Every version already in anchored batches (a reprocessed message): no batch will anchor it later.
-  return stats.unanchored + own === 0 ? 'anchored' : 'stored';
+  // Nothing left to anchor: every PUT was a no-op, or every record is already in anchored
+  // batches (a reprocessed message): no batch will move it later.
+  return stats.unanchored === 0 ? 'anchored' : 'stored';
 }

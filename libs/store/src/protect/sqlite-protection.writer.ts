@@ -2,7 +2,7 @@ import { isUuid } from '../sql/batching.js';
 import { sqliteDate } from '../sql/sql-runner.js';
 import type { SqlRunner } from '../sql/sql-runner.js';
 import type { AnchorBatchRow, AnchorReceipt, ClaimBatchInput, NewProtectedRecord, ProtectionResult } from './protection.model.js';
-import { INTAKE_RECORD_TYPES, protectionVerdict, validateTree } from './protection.validator.js';
+import { protectionVerdict, validateTree } from './protection.validator.js';
 
 /**
  * The SQLite writes of ProtectionRepository. Each runs synchronously in one `BEGIN IMMEDIATE`
@@ -29,19 +29,17 @@ export function recordProtectionOnSqlite(
     if (ids.length === 0) return result;
     const stats = db.stmt(
       `SELECT m.id, count(h.version_id) AS versions, count(p.version_id) AS protected,
-         sum(CASE WHEN p.version_id IS NOT NULL AND (b.status IS NULL OR b.status <> 'anchored') THEN 1 ELSE 0 END) AS unanchored,
          (SELECT count(*) FROM protected_record q LEFT JOIN anchor_batch qb ON qb.id = q.batch_id
-          WHERE q.message_id = m.id AND q.type IN (SELECT value FROM json_each(?)) AND (qb.status IS NULL OR qb.status <> 'anchored')) AS ownUnanchored
+          WHERE q.message_id = m.id AND (qb.status IS NULL OR qb.status <> 'anchored')) AS unanchored
        FROM message m
        LEFT JOIN fhir_resource_history h ON h.message_id = m.id
        LEFT JOIN protected_record p ON p.type = h.type AND p.id = h.id AND p.version_id = h.version_id
-       LEFT JOIN anchor_batch b ON b.id = p.batch_id
        WHERE m.id IN (SELECT value FROM json_each(?)) AND m.status = 'converted'
        GROUP BY m.id`,
-    ).all(JSON.stringify(INTAKE_RECORD_TYPES), JSON.stringify(ids)) as { id: string; versions: number; protected: number; unanchored: number | null; ownUnanchored: number }[];
+    ).all(JSON.stringify(ids)) as { id: string; versions: number; protected: number; unanchored: number | null }[];
     const update = db.stmt(`UPDATE message SET status = ?, updated_at = ? WHERE id = ?`);
     for (const row of stats) {
-      const status = protectionVerdict({ versions: row.versions, protected: row.protected, unanchored: row.unanchored ?? 0, ownUnanchored: row.ownUnanchored });
+      const status = protectionVerdict({ versions: row.versions, protected: row.protected, unanchored: row.unanchored ?? 0 });
       if (!status) continue;
       update.run(status, at, row.id);
       result[status].push(row.id);
